@@ -1,0 +1,2 @@
+// Entry point placeholder: the CLI verbs arrive with the experiment host.
+return 0;
