@@ -1,0 +1,69 @@
+// Neural-network functionals: convolution, pooling, linear, activations, losses, normalisation.
+#include "nl_api.h"
+
+namespace {
+// A null handle means "absent" (bias=None in PyTorch): libtorch takes an undefined tensor for that.
+inline at::Tensor opt(const at::Tensor* t) { return t ? *t : at::Tensor(); }
+}  // namespace
+
+NL_EXPORT at::Tensor* nl_conv2d(const at::Tensor* x, const at::Tensor* w, const at::Tensor* b, const int64_t* stride,
+                                const int64_t* padding, const int64_t* dilation, int64_t groups, char** err) {
+  NL_TENSOR(at::conv2d(*x, *w, opt(b), nl::dims(stride, 2), nl::dims(padding, 2), nl::dims(dilation, 2), groups))
+}
+NL_EXPORT at::Tensor* nl_max_pool2d(const at::Tensor* x, const int64_t* k, const int64_t* s, const int64_t* p,
+                                    const int64_t* d, int ceil_mode, char** err) {
+  NL_TENSOR(at::max_pool2d(*x, nl::dims(k, 2), nl::dims(s, 2), nl::dims(p, 2), nl::dims(d, 2), ceil_mode != 0))
+}
+NL_EXPORT at::Tensor* nl_avg_pool2d(const at::Tensor* x, const int64_t* k, const int64_t* s, const int64_t* p,
+                                    int ceil_mode, int count_include_pad, char** err) {
+  NL_TENSOR(at::avg_pool2d(*x, nl::dims(k, 2), nl::dims(s, 2), nl::dims(p, 2), ceil_mode != 0, count_include_pad != 0))
+}
+NL_EXPORT at::Tensor* nl_linear(const at::Tensor* x, const at::Tensor* w, const at::Tensor* b, char** err) {
+  NL_TENSOR(at::linear(*x, *w, opt(b)))
+}
+NL_EXPORT at::Tensor* nl_leaky_relu(const at::Tensor* x, double slope, char** err) { NL_TENSOR(at::leaky_relu(*x, slope)) }
+NL_EXPORT at::Tensor* nl_softmax(const at::Tensor* x, int64_t dim, char** err) { NL_TENSOR(at::softmax(*x, dim)) }
+NL_EXPORT at::Tensor* nl_log_softmax(const at::Tensor* x, int64_t dim, char** err) { NL_TENSOR(at::log_softmax(*x, dim)) }
+NL_EXPORT at::Tensor* nl_dropout(const at::Tensor* x, double p, int train, char** err) {
+  NL_TENSOR(at::dropout(*x, p, train != 0))
+}
+// reduction: 0 none, 1 mean, 2 sum (at::Reduction).
+NL_EXPORT at::Tensor* nl_cross_entropy(const at::Tensor* logits, const at::Tensor* target, int reduction,
+                                       double label_smoothing, char** err) {
+  NL_TENSOR(at::cross_entropy_loss(*logits, *target, {}, reduction, -100, label_smoothing))
+}
+NL_EXPORT at::Tensor* nl_nll_loss(const at::Tensor* logp, const at::Tensor* target, int reduction, char** err) {
+  NL_TENSOR(at::nll_loss(*logp, *target, {}, reduction, -100))
+}
+NL_EXPORT at::Tensor* nl_mse_loss(const at::Tensor* a, const at::Tensor* b, int reduction, char** err) {
+  NL_TENSOR(at::mse_loss(*a, *b, reduction))
+}
+
+// libtorch's batch_norm: torch-style bookkeeping (running var stored unbiased, r <- (1-m) r + m batch). It updates
+// running_mean / running_var in place when training and they are given. NormLab's Engine adds the checks libtorch
+// lacks (one value per channel in training) before calling this.
+NL_EXPORT at::Tensor* nl_batch_norm(const at::Tensor* x, const at::Tensor* weight, const at::Tensor* bias,
+                                    at::Tensor* running_mean, at::Tensor* running_var, int training, double momentum,
+                                    double eps, char** err) {
+  NL_TENSOR(at::batch_norm(*x, opt(weight), opt(bias), opt(running_mean), opt(running_var), training != 0, momentum, eps,
+                           /*cudnn_enabled=*/true))
+}
+
+// Per-channel (biased or unbiased) variance and mean in one pass: returns var, stores mean in *mean_out.
+NL_EXPORT at::Tensor* nl_var_mean(const at::Tensor* x, const int64_t* d, int nd, int unbiased, int keepdim,
+                                  at::Tensor** mean_out, char** err) {
+  NL_GUARD(nullptr, {
+    auto r = at::var_mean(*x, nl::dims(d, nd), unbiased != 0, keepdim != 0);
+    *mean_out = nl::wrap(std::move(std::get<1>(r)));
+    return nl::wrap(std::move(std::get<0>(r)));
+  })
+}
+
+NL_EXPORT at::Tensor* nl_layer_norm(const at::Tensor* x, const int64_t* shape, int n, const at::Tensor* w,
+                                    const at::Tensor* b, double eps, char** err) {
+  NL_TENSOR(at::layer_norm(*x, nl::dims(shape, n), opt(w), opt(b), eps))
+}
+NL_EXPORT at::Tensor* nl_group_norm(const at::Tensor* x, int64_t groups, const at::Tensor* w, const at::Tensor* b,
+                                    double eps, char** err) {
+  NL_TENSOR(at::group_norm(*x, groups, opt(w), opt(b), eps))
+}
