@@ -31,6 +31,8 @@ public static class NetworkValidation
     /// </summary>
     static Seq<Problem> DuplicateNameProblems(Network network, string prefix)
     {
+        // A missing layer is already reported by shape inference and has no name to clash with.
+        if (network.Layers.Exists(l => l is null)) return Seq<Problem>();
         var layersPath = ProblemPath.Join(prefix, "layers");
         var names = LayerNames.All(network);
         var problems = Seq<Problem>();

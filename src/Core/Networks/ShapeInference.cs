@@ -19,34 +19,35 @@ public static class ShapeInference
     {
         var inputProblems = InputShapeProblems(network.InputShape, ProblemPath.Join(pathPrefix, "inputShape"));
         var layersPath = ProblemPath.Join(pathPrefix, "layers");
-        var problems = inputProblems;
-        var shapes = Seq<LayerShape>();
-        Option<Seq<int>> current = inputProblems.IsEmpty ? Some(network.InputShape) : None;
+        var start = new FoldState(inputProblems.IsEmpty ? Some(network.InputShape) : None, Seq<LayerShape>(), inputProblems);
+        var end = network.Layers
+            .Map((index, layer) => (index, layer))
+            .Fold(start, (state, item) => Next(state, item.index, item.layer, ProblemPath.Index(layersPath, item.index)));
+        return end.Problems.IsEmpty
+            ? Success<Problem, NetworkShape>(new NetworkShape(network, end.Shapes))
+            : Validation<Problem, NetworkShape>.Fail(end.Problems);
+    }
 
-        // A left fold written as a loop over an immutable state: (current shape, shapes so far, problems so far).
-        for (var i = 0; i < network.Layers.Count; i++)
-        {
-            var layer = network.Layers[i];
-            var path = ProblemPath.Index(layersPath, i);
-            var fieldProblems = layer.FieldProblems(path);
-            problems += fieldProblems;
-            if (current.IsNone) continue;
-            var input = current.IfNone(Seq<int>());
-            if (!fieldProblems.IsEmpty)
+    /// <summary>The fold's state: the current shape (None once unknown), the layers inferred so far, the problems so far.</summary>
+    readonly record struct FoldState(Option<Seq<int>> Current, Seq<LayerShape> Shapes, Seq<Problem> Problems);
+
+    static FoldState Next(FoldState state, int index, Layer? layer, string path)
+    {
+        if (layer is null)
+            return new FoldState(None, state.Shapes, state.Problems.Add(new Problem(path, "is empty — give the layer a type")));
+        var fieldProblems = layer.FieldProblems(path);
+        var problems = state.Problems + fieldProblems;
+        return state.Current.Match(
+            None: () => state with { Problems = problems },
+            Some: input =>
             {
-                current = None;
-                continue;
-            }
-            var step = Rule(layer, input, path);
-            problems += step.Problems;
-            current = step.Output;
-            step.Output.IfSome(output =>
-                shapes = shapes.Add(new LayerShape(i, layer, input, output, step.Trainable, step.NonTrainable)));
-        }
-
-        return problems.IsEmpty
-            ? Success<Problem, NetworkShape>(new NetworkShape(network, shapes))
-            : Validation<Problem, NetworkShape>.Fail(problems);
+                if (!fieldProblems.IsEmpty) return new FoldState(None, state.Shapes, problems);
+                var step = Rule(layer, input, path);
+                var shapes = step.Output.Match(
+                    Some: output => state.Shapes.Add(new LayerShape(index, layer, input, output, step.Trainable, step.NonTrainable)),
+                    None: () => state.Shapes);
+                return new FoldState(step.Output, shapes, problems + step.Problems);
+            });
     }
 
     /// <summary>The outcome of one shape rule: problems, the output shape when it is known, parameter counts.</summary>

@@ -181,6 +181,19 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_missing_layer_or_input_shape_is_a_problem_not_an_exception()
+    {
+        var net = new Network("n", default, Layers(new Dense(-1), null!, new Dense(0)));
+        AssertProblems(new[]
+        {
+            "inputShape: must have 1 to 3 axes — (features), (height, width) before a Flatten, or (channels, height, width) — got 0",
+            "layers[0].units: must be > 0 (got -1)",
+            "layers[1]: is empty — give the layer a type",
+            "layers[2].units: must be > 0 (got 0)",
+        }, NetworkValidation.Validate(net));
+    }
+
+    [Fact]
     public void A_valid_network_comes_back_unchanged()
     {
         var net = Presets.Lenet5BnAll;

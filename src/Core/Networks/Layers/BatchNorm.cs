@@ -29,7 +29,8 @@ public enum BnImplementation
 /// (features) input, 2-d BN for a (channels, height, width) input. Training: y = γ·(x − μ_B)/sqrt(σ²_B + ε) + β with the
 /// biased batch variance σ²_B; inference uses the running statistics kept as the <see cref="Convention"/> says.
 /// Parameter counts follow Keras: γ and β are trainable (when Affine), running mean and variance non-trainable (when
-/// TrackRunningStats) — 2 + 2 per channel.
+/// TrackRunningStats) — 2 + 2 per channel. The window convention's buffer of the last N batch statistics is bookkeeping
+/// behind its running mean and variance and is not counted, so every convention reports the same counts.
 /// </summary>
 /// <param name="Momentum">Null means the convention's default (<see cref="ResolvedMomentum"/>). Only the torch and keras
 /// conventions use a momentum — note they mean opposite things by it (torch weighs the new batch by m, keras the old value).</param>
@@ -78,7 +79,7 @@ public sealed record BatchNorm(
         var momentum = Momentum switch
         {
             null => Seq<Problem>(),
-            double m when !UsesMomentum && Enum.IsDefined(Convention) =>
+            _ when !UsesMomentum && Enum.IsDefined(Convention) =>
                 Seq1(new Problem(ProblemPath.Join(path, "momentum"),
                     $"is not used by the {ConventionName} convention — remove it (only torch and keras have a momentum)")),
             double m when !(m >= 0 && m <= 1) =>
