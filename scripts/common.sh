@@ -1,0 +1,100 @@
+# shellcheck shell=bash
+# Shared helpers for ./normlab and scripts/*.sh (sourced, never run).
+# Keeps the "is the build up to date?" rule in one place so `./normlab <verb>` and `./normlab setup` agree on it.
+
+NORMLAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NORMLAB_CACHE="$NORMLAB_ROOT/.cache"
+NORMLAB_HOST_DLL="$NORMLAB_ROOT/src/Host/bin/Release/net10.0/normlab.dll"
+# Touched after a successful build of the whole solution / of src/Host. A stamp, not the dll's own time: MSBuild
+# leaves normlab.dll untouched when a change elsewhere does not alter its references' public API, and comparing
+# against the dll would then rebuild on every call.
+NORMLAB_SOLUTION_STAMP="$NORMLAB_CACHE/stamps/solution-build"
+NORMLAB_HOST_STAMP="$NORMLAB_CACHE/stamps/host-build"
+
+# The build is repeatable without prompts or network chatter from the SDK itself.
+export DOTNET_NOLOGO=1
+export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Measured: with OpenBLAS's own threads on top of libtorch's, LeNet training was ~3x slower (oversubscription).
+export OPENBLAS_NUM_THREADS=1
+
+nl_say() { printf '%s\n' "$*"; }
+nl_err() { printf '%s\n' "$*" >&2; }
+
+# Seconds since $1 (an $EPOCHREALTIME value), one decimal, for the "(N s)" in status lines.
+nl_elapsed() {
+  local start=$1 now=$EPOCHREALTIME
+  local s_us=$(( ${start/./} )) n_us=$(( ${now/./} ))
+  local d=$(( (n_us - s_us) / 100000 ))
+  printf '%d.%d' $(( d / 10 )) $(( d % 10 ))
+}
+
+nl_require_dotnet() {
+  command -v dotnet >/dev/null 2>&1 && return 0
+  nl_err "normlab: the .NET SDK (dotnet) is not on PATH. Install the .NET 10 SDK (https://dot.net), then run ./normlab setup."
+  exit 2
+}
+
+# Prints the first source newer than stamp $1 (nothing when the stamp is up to date). $2.. are the folders that
+# count as sources; the root build files always count. Folders count too: a deleted or renamed file changes only
+# its folder's time.
+nl_first_newer_source() {
+  local stamp=$1; shift
+  [[ -e $stamp ]] || { printf '%s\n' "(no build yet)"; return; }
+  local f
+  for f in Directory.Build.props Directory.Packages.props NormLab.slnx global.json; do
+    [[ $NORMLAB_ROOT/$f -nt $stamp ]] && { printf '%s\n' "$f"; return; }
+  done
+  (cd "$NORMLAB_ROOT" && find "$@" \( -name bin -o -name obj -o -path native/build -o -name TestResults \) -prune \
+      -o -newer "$stamp" -print -quit 2>/dev/null)
+}
+
+# Runs one `dotnet build` quietly: nothing on success, the compiler's errors on failure. A lock keeps two
+# concurrent ./normlab calls from building the same outputs at once.
+nl_dotnet_build() {
+  local what=$1 log rc=0
+  mkdir -p "$NORMLAB_CACHE/stamps"
+  log=$(mktemp "${TMPDIR:-/tmp}/normlab-build.XXXXXX")
+  (
+    cd "$NORMLAB_ROOT"
+    if command -v flock >/dev/null 2>&1; then
+      flock "$NORMLAB_CACHE/build.lock" dotnet build "$what" -c Release -v q -nologo
+    else
+      dotnet build "$what" -c Release -v q -nologo
+    fi
+  ) >"$log" 2>&1 || rc=$?
+  if (( rc != 0 )); then
+    # -v q leaves little but the errors (warnings are errors here); each appears twice (inline and in the summary).
+    awk 'NF && !/Time Elapsed|^ *[0-9]+ (Warning|Error)\(s\)$/ && !seen[$0]++' "$log" >&2
+    grep -q 'cmake is missing\|Could not find a package configuration file provided by "Torch"\|TorchConfig.cmake' "$log" &&
+      nl_err "normlab: libtorch or cmake is missing: run ./normlab setup"
+    nl_err "normlab: build of $what failed (exit $rc)"
+  fi
+  rm -f "$log"
+  return $rc
+}
+
+# Stamps take the time the build *started*, so a source edited during the build still counts as newer next time.
+nl_stamp_begin() { mkdir -p "$NORMLAB_CACHE/stamps"; local s; for s; do touch "$s.new"; done; }
+nl_stamp_commit() { local s; for s; do mv -f "$s.new" "$s"; done; }
+nl_stamp_abort() { local s; for s; do rm -f "$s.new"; done; }
+
+# Build the whole solution (setup, ./normlab build) and mark both stamps.
+nl_build_solution() {
+  nl_stamp_begin "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"
+  nl_dotnet_build NormLab.slnx || { local rc=$?; nl_stamp_abort "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"; return $rc; }
+  nl_stamp_commit "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"
+}
+
+# Is the solution build older than some source? Prints the first such file (empty: up to date).
+nl_solution_stale() { nl_first_newer_source "$NORMLAB_SOLUTION_STAMP" src tests native; }
+
+# Build src/Host only when a source it depends on changed since the last build (./normlab <forwarded verb>).
+nl_build_host_if_stale() {
+  if [[ -e $NORMLAB_HOST_DLL && -z $(nl_first_newer_source "$NORMLAB_HOST_STAMP" src native) ]]; then
+    return 0
+  fi
+  nl_stamp_begin "$NORMLAB_HOST_STAMP"
+  nl_dotnet_build src/Host/NormLab.Host.csproj || { local rc=$?; nl_stamp_abort "$NORMLAB_HOST_STAMP"; return $rc; }
+  nl_stamp_commit "$NORMLAB_HOST_STAMP"
+}
