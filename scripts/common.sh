@@ -71,7 +71,7 @@ nl_dotnet_build() {
     nl_err "normlab: build of $what failed (exit $rc)"
   fi
   rm -f "$log"
-  return $rc
+  return "$rc"
 }
 
 # Stamps take the time the build *started*, so a source edited during the build still counts as newer next time.
@@ -82,7 +82,7 @@ nl_stamp_abort() { local s; for s; do rm -f "$s.new"; done; }
 # Build the whole solution (setup, ./normlab build) and mark both stamps.
 nl_build_solution() {
   nl_stamp_begin "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"
-  nl_dotnet_build NormLab.slnx || { local rc=$?; nl_stamp_abort "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"; return $rc; }
+  nl_dotnet_build NormLab.slnx || { local rc=$?; nl_stamp_abort "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"; return "$rc"; }
   nl_stamp_commit "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"
 }
 
@@ -95,6 +95,6 @@ nl_build_host_if_stale() {
     return 0
   fi
   nl_stamp_begin "$NORMLAB_HOST_STAMP"
-  nl_dotnet_build src/Host/NormLab.Host.csproj || { local rc=$?; nl_stamp_abort "$NORMLAB_HOST_STAMP"; return $rc; }
+  nl_dotnet_build src/Host/NormLab.Host.csproj || { local rc=$?; nl_stamp_abort "$NORMLAB_HOST_STAMP"; return "$rc"; }
   nl_stamp_commit "$NORMLAB_HOST_STAMP"
 }

@@ -231,7 +231,7 @@ verify_datasets() {
       bad=1
     fi
   done < <(checksum_lines)
-  return $bad
+  return "$bad"
 }
 
 ensure_datasets() {
