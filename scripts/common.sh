@@ -35,18 +35,31 @@ nl_require_dotnet() {
   exit 2
 }
 
-# Prints the first source newer than stamp $1 (nothing when the stamp is up to date). $2.. are the folders that
-# count as sources; the root build files always count. Folders count too: a deleted or renamed file changes only
-# its folder's time.
+# The folders whose files a build depends on; the root build files always count too.
+NORMLAB_SOLUTION_SOURCES=(src tests native)
+NORMLAB_HOST_SOURCES=(src native)
+
+# Every source file under the given folders (outputs pruned), sorted: a stamp keeps this list, so that a deleted,
+# added or renamed file is noticed although it leaves no newer file behind. (Folder times would notice it too, but
+# the build itself changes them when it creates bin/ and obj/.)
+nl_source_list() {
+  (cd "$NORMLAB_ROOT" && find "$@" \( -name bin -o -name obj -o -path native/build -o -name TestResults \) -prune \
+      -o -type f -print 2>/dev/null | LC_ALL=C sort)
+}
+
+# Prints why stamp $1 is out of date — the first source newer than it, or that files were added or removed — and
+# nothing when it is up to date. $2.. are the source folders.
 nl_first_newer_source() {
   local stamp=$1; shift
   [[ -e $stamp ]] || { printf '%s\n' "(no build yet)"; return; }
-  local f
+  local f newer
   for f in Directory.Build.props Directory.Packages.props NormLab.slnx global.json; do
     [[ $NORMLAB_ROOT/$f -nt $stamp ]] && { printf '%s\n' "$f"; return; }
   done
-  (cd "$NORMLAB_ROOT" && find "$@" \( -name bin -o -name obj -o -path native/build -o -name TestResults \) -prune \
-      -o -newer "$stamp" -print -quit 2>/dev/null)
+  newer=$(cd "$NORMLAB_ROOT" && find "$@" \( -name bin -o -name obj -o -path native/build -o -name TestResults \) -prune \
+      -o -type f -newer "$stamp" -print -quit 2>/dev/null)
+  [[ -n $newer ]] && { printf '%s\n' "$newer"; return; }
+  [[ $(nl_source_list "$@") == "$(<"$stamp")" ]] || printf '%s\n' "(source files added or removed)"
 }
 
 # Runs one `dotnet build` quietly: nothing on success, the compiler's errors on failure. A lock keeps two
@@ -74,27 +87,33 @@ nl_dotnet_build() {
   return "$rc"
 }
 
-# Stamps take the time the build *started*, so a source edited during the build still counts as newer next time.
-nl_stamp_begin() { mkdir -p "$NORMLAB_CACHE/stamps"; local s; for s; do touch "$s.new"; done; }
+# A stamp takes the time the build *started* (a source edited during the build still counts as newer next time)
+# and holds the source list as it was then. Usage: nl_stamp_begin STAMP FOLDER...
+nl_stamp_begin() {
+  local stamp=$1; shift
+  mkdir -p "$NORMLAB_CACHE/stamps"
+  nl_source_list "$@" >"$stamp.new"
+}
 nl_stamp_commit() { local s; for s; do mv -f "$s.new" "$s"; done; }
 nl_stamp_abort() { local s; for s; do rm -f "$s.new"; done; }
 
 # Build the whole solution (setup, ./normlab build) and mark both stamps.
 nl_build_solution() {
-  nl_stamp_begin "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"
+  nl_stamp_begin "$NORMLAB_SOLUTION_STAMP" "${NORMLAB_SOLUTION_SOURCES[@]}"
+  nl_stamp_begin "$NORMLAB_HOST_STAMP" "${NORMLAB_HOST_SOURCES[@]}"
   nl_dotnet_build NormLab.slnx || { local rc=$?; nl_stamp_abort "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"; return "$rc"; }
   nl_stamp_commit "$NORMLAB_SOLUTION_STAMP" "$NORMLAB_HOST_STAMP"
 }
 
-# Is the solution build older than some source? Prints the first such file (empty: up to date).
-nl_solution_stale() { nl_first_newer_source "$NORMLAB_SOLUTION_STAMP" src tests native; }
+# Is the solution build out of date? Prints why (empty: up to date).
+nl_solution_stale() { nl_first_newer_source "$NORMLAB_SOLUTION_STAMP" "${NORMLAB_SOLUTION_SOURCES[@]}"; }
 
 # Build src/Host only when a source it depends on changed since the last build (./normlab <forwarded verb>).
 nl_build_host_if_stale() {
-  if [[ -e $NORMLAB_HOST_DLL && -z $(nl_first_newer_source "$NORMLAB_HOST_STAMP" src native) ]]; then
+  if [[ -e $NORMLAB_HOST_DLL && -z $(nl_first_newer_source "$NORMLAB_HOST_STAMP" "${NORMLAB_HOST_SOURCES[@]}") ]]; then
     return 0
   fi
-  nl_stamp_begin "$NORMLAB_HOST_STAMP"
+  nl_stamp_begin "$NORMLAB_HOST_STAMP" "${NORMLAB_HOST_SOURCES[@]}"
   nl_dotnet_build src/Host/NormLab.Host.csproj || { local rc=$?; nl_stamp_abort "$NORMLAB_HOST_STAMP"; return "$rc"; }
   nl_stamp_commit "$NORMLAB_HOST_STAMP"
 }
