@@ -31,7 +31,7 @@ nl_elapsed() {
 
 nl_require_dotnet() {
   command -v dotnet >/dev/null 2>&1 && return 0
-  nl_err "normlab: the .NET SDK (dotnet) is not on PATH. Install the .NET 10 SDK (https://dot.net), then run ./normlab setup."
+  nl_err "normlab: the .NET SDK (dotnet) is not on PATH. Install the .NET 10 SDK (see global.json for the version), then run ./normlab setup."
   exit 2
 }
 
@@ -71,7 +71,8 @@ nl_dotnet_build() {
   (
     cd "$NORMLAB_ROOT"
     if command -v flock >/dev/null 2>&1; then
-      flock "$NORMLAB_CACHE/build.lock" dotnet build "$what" -c Release -v q -nologo
+      # -o: the build servers dotnet may leave running must not inherit (and so keep holding) the lock.
+      flock -o "$NORMLAB_CACHE/build.lock" dotnet build "$what" -c Release -v q -nologo
     else
       dotnet build "$what" -c Release -v q -nologo
     fi

@@ -33,6 +33,15 @@ for arg in "$@"; do
 done
 
 started=$EPOCHREALTIME
+# One setup at a time: two would race apt's lock and each other's MNIST files. The script re-runs itself under
+# `flock -o`, so the lock's descriptor is held by flock alone: build servers that dotnet leaves running (MSBuild
+# nodes, the compiler server) would otherwise inherit it and keep the next setup waiting.
+mkdir -p "$NORMLAB_CACHE"
+if [[ -z ${NORMLAB_SETUP_LOCKED:-} ]] && command -v flock >/dev/null 2>&1; then
+  export NORMLAB_SETUP_LOCKED=1
+  flock -n "$NORMLAB_CACHE/setup.lock" true || nl_say "setup: waiting for another ./normlab setup to finish"
+  exec flock -o "$NORMLAB_CACHE/setup.lock" bash "${BASH_SOURCE[0]}" "$@"
+fi
 done_steps=() # what this run changed, for the last line
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -167,11 +176,11 @@ fetch_mnist() {
     name=${name//./-}
     [[ -n ${MNIST_SIZES[$name]+set} ]] || continue
     if [[ $src == *.gz ]]; then
-      gzip -dc "$src" >"$MNIST_DIR/.$name.tmp"
+      gzip -dc "$src" >"$MNIST_DIR/.$name.tmp-$$"
     else
-      cp "$src" "$MNIST_DIR/.$name.tmp"
+      cp "$src" "$MNIST_DIR/.$name.tmp-$$"
     fi
-    mv -f "$MNIST_DIR/.$name.tmp" "$MNIST_DIR/$name" # atomic: a half-copied file never has the real name
+    mv -f "$MNIST_DIR/.$name.tmp-$$" "$MNIST_DIR/$name" # atomic: a half-copied file never has the real name
   done
   rm -rf "$tmp"
   trap - EXIT
