@@ -2,12 +2,14 @@
 # Shared helpers for ./normlab and scripts/*.sh (sourced, never run).
 # Keeps the "is the build up to date?" rule in one place so `./normlab <verb>` and `./normlab setup` agree on it.
 
+# Exported: the host finds experiments.yaml, .cache/datasets and scripts/datasets.sha256 from it, whatever the cwd.
 NORMLAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export NORMLAB_ROOT
 NORMLAB_CACHE="$NORMLAB_ROOT/.cache"
 NORMLAB_HOST_DLL="$NORMLAB_ROOT/src/Host/bin/Release/net10.0/normlab.dll"
-# Touched after a successful build of the whole solution / of src/Host. A stamp, not the dll's own time: MSBuild
-# leaves normlab.dll untouched when a change elsewhere does not alter its references' public API, and comparing
-# against the dll would then rebuild on every call.
+# Written after a successful build of the whole solution / of src/Host (see nl_stamp_begin). A stamp, not the dll's
+# own time: MSBuild leaves normlab.dll untouched when a change elsewhere does not alter its references' public API,
+# and comparing against the dll would then rebuild on every call.
 NORMLAB_SOLUTION_STAMP="$NORMLAB_CACHE/stamps/solution-build"
 NORMLAB_HOST_STAMP="$NORMLAB_CACHE/stamps/host-build"
 
