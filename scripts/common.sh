@@ -26,7 +26,7 @@ nl_err() { printf '%s\n' "$*" >&2; }
 # Seconds since $1 (an $EPOCHREALTIME value), one decimal, for the "(N s)" in status lines.
 nl_elapsed() {
   local start=$1 now=$EPOCHREALTIME
-  local s_us=$(( ${start/./} )) n_us=$(( ${now/./} ))
+  local s_us=$(( ${start//[.,]/} )) n_us=$(( ${now//[.,]/} )) # the radix is the locale's
   local d=$(( (n_us - s_us) / 100000 ))
   printf '%d.%d' $(( d / 10 )) $(( d % 10 ))
 }

@@ -51,7 +51,7 @@ done_steps=() # what this run changed, for the last line
 #   libtorch-dev           libtorch 1.13.1 (CPU) headers, libraries and CMake config: what the native shim links
 #   libopenblas0-pthread   the BLAS libtorch calls for Linear layers; measured 3.5x faster than the reference BLAS
 #   cmake g++ make         build the native shim (native/CMakeLists.txt)
-#   git                    the repository itself; run metadata
+#   git                    the repository itself
 #   util-linux             flock: serialises concurrent native builds
 #   ca-certificates        TLS for fetching MNIST (and for the host's mirror fallback)
 #   librsvg2-bin           rsvg-convert: PNG figures from the report's SVGs
@@ -94,7 +94,7 @@ install_packages() {
     nl_err ""
     exit 2
   fi
-  nl_say "setup: installing $*"
+  nl_say "setup: installing $* (apt-get; minutes the first time)"
   local log
   log=$(mktemp "${TMPDIR:-/tmp}/normlab-apt.XXXXXX")
   if ! "${as_root[@]}" apt-get update -q >"$log" 2>&1; then
