@@ -1,0 +1,3 @@
+global using LanguageExt;
+global using NormLab.Torch;
+global using static LanguageExt.Prelude;

@@ -1,0 +1,164 @@
+using NormLab.Core.Networks;
+using static NormLab.Torch.torch.nn;
+
+namespace NormLab.Engine.Normalization;
+
+/// <summary>
+/// Batch normalisation, one module for every convention and both implementations (tinygrad's habit: variants are
+/// parameterisations of one core, not copies). Training normalises with the batch mean and the biased batch variance
+/// over every axis but the channel axis, ε inside the square root, then γ·x̂ + β; eval uses the running statistics.
+/// <list type="bullet">
+/// <item><b>native</b> calls libtorch's batch_norm (and lets it update torch/cumulative statistics in place).</item>
+/// <item><b>scratch</b> composes mean, variance and rsqrt from tensor ops; autograd derives the backward pass
+/// (the "BN from scratch" of the LeNet study).</item>
+/// </list>
+/// The conventions differ only in bookkeeping (<see cref="RunningStatistics"/>). Guards libtorch lacks: one value per
+/// channel in training, wrong rank, wrong channel count, wrong statistics size — each a <see cref="LayerException"/>.
+/// </summary>
+public sealed class BatchNormLayer : Module
+{
+    private readonly RunningStatistics? stats;
+    private readonly long[] reduceDims;
+    private readonly long[] broadcastShape;
+
+    /// <param name="spec">The record this layer was compiled from.</param>
+    /// <param name="channels">Features (1-d) or channels (2-d): the first per-sample axis.</param>
+    /// <param name="sampleRank">1 for (features) input, 3 for (channels, height, width).</param>
+    public BatchNormLayer(BatchNorm spec, long channels, int sampleRank, string name) : base(name)
+    {
+        if (sampleRank is not (1 or 3))
+            throw new LayerException(name, $"batch_norm needs a (features) or (channels, height, width) input, got a rank-{sampleRank} sample");
+        Spec = spec;
+        Channels = channels;
+        SampleRank = sampleRank;
+        reduceDims = sampleRank == 1 ? [0] : [0, 2, 3];
+        broadcastShape = sampleRank == 1 ? [1, channels] : [1, channels, 1, 1];
+        if (spec.Affine)
+        {
+            weight = RegisterParameter("weight", torch.ones([channels]));   // γ = 1
+            bias = RegisterParameter("bias", torch.zeros([channels]));      // β = 0
+        }
+        if (spec.TrackRunningStats)
+        {
+            stats = new RunningStatistics(spec, channels);
+            // PyTorch's buffer names, so state dicts line up; the window ring stays private to the convention.
+            RegisterBuffer("running_mean", stats.Mean);
+            RegisterBuffer("running_var", stats.Var);
+        }
+    }
+
+    public BatchNorm Spec { get; }
+    public long Channels { get; }
+    public int SampleRank { get; }
+    public Tensor? weight { get; }
+    public Tensor? bias { get; }
+    public Tensor? running_mean => stats?.Mean;
+    public Tensor? running_var => stats?.Var;
+    public long num_batches_tracked => stats?.BatchesTracked ?? 0;
+
+    /// <summary>The layer's running statistics, or None when it does not track them.</summary>
+    public Option<BnStatistics> Statistics => stats is null
+        ? None
+        : Some(new BnStatistics(Name, Spec.Convention, stats.Mean.data<float>(), stats.Var.data<float>(), stats.BatchesTracked));
+
+    /// <summary>Replaces the running statistics (e.g. restored from a checkpoint); sizes must equal the channel count.</summary>
+    public void LoadStatistics(ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar)
+    {
+        if (stats is null) throw new LayerException(Name, "has no running statistics (trackRunningStats: false)");
+        if (runningMean.Length != Channels || runningVar.Length != Channels)
+            throw new LayerException(Name, $"statistics of size {runningMean.Length}/{runningVar.Length} do not fit {Channels} channels");
+        stats.Mean.CopyFrom(runningMean);
+        stats.Var.CopyFrom(runningVar);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var shape = input.shape;
+        CheckInput(shape);
+        // An empty batch gives an empty output and leaves the statistics alone.
+        if (shape[0] == 0) return input.clone();
+        var useBatchStatistics = training || stats is null;
+        var valuesPerChannel = input.numel() / Channels;
+        if (useBatchStatistics && valuesPerChannel <= 1)
+            throw new LayerException(Name,
+                $"a training batch needs more than one value per channel (input [{string.Join(", ", shape)}]) — use a batch size > 1, or eval() to normalise with the running statistics");
+        var updateStatistics = training && stats is not null;
+        return Spec.Implementation == BnImplementation.Native
+            ? Native(input, useBatchStatistics, updateStatistics, valuesPerChannel)
+            : Scratch(input, useBatchStatistics, updateStatistics, valuesPerChannel);
+    }
+
+    private Tensor Native(Tensor x, bool useBatchStatistics, bool updateStatistics, long n)
+    {
+        var eps = Spec.ResolvedEpsilon;
+        if (!useBatchStatistics)
+            return functional.batch_norm(x, stats!.Mean, stats.Var, weight, bias, training: false, momentum: 0, eps: eps);
+        if (updateStatistics && stats!.NativeMomentum.IfNone(double.NaN) is var m && !double.IsNaN(m))
+        {
+            // libtorch's own update is exactly the torch (and cumulative) rule: let it do the work in place.
+            var y = functional.batch_norm(x, stats.Mean, stats.Var, weight, bias, training: true, momentum: m, eps: eps);
+            stats.CountNativeUpdate();
+            return y;
+        }
+        var output = functional.batch_norm(x, null, null, weight, bias, training: true, momentum: 0, eps: eps);
+        if (updateStatistics) UpdateFromBatch(x, n);
+        return output;
+    }
+
+    private void UpdateFromBatch(Tensor x, long n)
+    {
+        using var _ = torch.no_grad();
+        var (v, m) = x.var_mean(reduceDims, unbiased: false);
+        using (v)
+        using (m)
+            stats!.Update(m, v, n);
+    }
+
+    private Tensor Scratch(Tensor x, bool useBatchStatistics, bool updateStatistics, long n)
+    {
+        var eps = Spec.ResolvedEpsilon;
+        Tensor xhat;
+        if (useBatchStatistics)
+        {
+            using var mean = x.mean(reduceDims, keepdim: true);
+            using var centered = x - mean;
+            using var squared = centered * centered;
+            // Biased variance: divide by n, not n − 1 (BN normalises with the batch's own spread).
+            using var variance = squared.mean(reduceDims, keepdim: true);
+            using var inv = (variance + eps).rsqrt();
+            xhat = centered * inv;
+            if (updateStatistics)
+            {
+                using var _ = torch.no_grad();
+                using var m = mean.reshape(Channels);
+                using var v = variance.reshape(Channels);
+                stats!.Update(m, v, n);
+            }
+        }
+        else
+        {
+            using var rm = stats!.Mean.view(broadcastShape);
+            using var rv = stats.Var.view(broadcastShape);
+            using var centered = x - rm;
+            using var inv = (rv + eps).rsqrt();
+            xhat = centered * inv;
+        }
+        if (weight is null || bias is null) return xhat;
+        using (xhat)
+        using (var g = weight.view(broadcastShape))
+        using (var b = bias.view(broadcastShape))
+        using (var scaled = xhat * g)
+            return scaled + b;
+    }
+
+    private void CheckInput(long[] shape)
+    {
+        if (shape.Length != SampleRank + 1)
+            throw new LayerException(Name,
+                $"expects a rank-{SampleRank + 1} input ({(SampleRank == 1 ? "batch, features" : "batch, channels, height, width")}) but got [{string.Join(", ", shape)}]");
+        if (shape[1] != Channels)
+            throw new LayerException(Name, $"expects {Channels} channels but the input has {shape[1]} ([{string.Join(", ", shape)}])");
+    }
+
+    protected override void DisposeState() => stats?.Dispose();
+}

@@ -1,0 +1,111 @@
+using NormLab.Core.Networks;
+
+namespace NormLab.Engine.Normalization;
+
+/// <summary>
+/// BN's bookkeeping, one parameterisation per convention (DESIGN.md, "BN semantics"); the normalisation itself is the
+/// same for all of them. Holds the running mean/variance buffers and applies the update rule after a training batch:
+/// <list type="bullet">
+/// <item>torch: r ← (1−m)·r + m·batch, running var stores the unbiased batch variance (× n/(n−1)); m = 0.1.</item>
+/// <item>keras: r ← m·r + (1−m)·batch, running var stores the biased batch variance; m = 0.99.</item>
+/// <item>cumulative (PyTorch momentum=None): the k-th batch weighs 1/k, i.e. the plain mean of all batch statistics; unbiased.</item>
+/// <item>window N: the mean of the last N batch statistics (fewer before N batches); unbiased.</item>
+/// </list>
+/// Running mean starts at 0, running var at 1. All updates run without autograd.
+/// </summary>
+internal sealed class RunningStatistics : IDisposable
+{
+    private readonly BatchNorm spec;
+    private readonly Tensor[] windowMeans;
+    private readonly Tensor[] windowVars;
+    private int windowFill;
+    private int windowNext;
+
+    internal RunningStatistics(BatchNorm spec, long channels)
+    {
+        this.spec = spec;
+        Mean = torch.zeros([channels]).DetachFromDisposeScope();
+        Var = torch.ones([channels]).DetachFromDisposeScope();
+        var n = spec.Convention == BnConvention.Window ? spec.Window : 0;
+        windowMeans = Enumerable.Range(0, n).Select(_ => torch.zeros([channels]).DetachFromDisposeScope()).ToArray();
+        windowVars = Enumerable.Range(0, n).Select(_ => torch.ones([channels]).DetachFromDisposeScope()).ToArray();
+    }
+
+    internal Tensor Mean { get; }
+    internal Tensor Var { get; }
+
+    /// <summary>Training forwards seen (PyTorch's num_batches_tracked): +1 per training forward, never in eval.</summary>
+    internal long BatchesTracked { get; private set; }
+
+    /// <summary>
+    /// The momentum libtorch's own batch_norm must use to perform this convention's update in place, or None where
+    /// libtorch's rule cannot express it (keras stores a biased variance; window averages a ring).
+    /// </summary>
+    internal Option<double> NativeMomentum => spec.Convention switch
+    {
+        BnConvention.Torch => spec.ResolvedMomentum,
+        // torch-style cumulative average: exponential_average_factor = 1 / num_batches_tracked (after the increment).
+        BnConvention.Cumulative => 1.0 / (BatchesTracked + 1),
+        _ => None,
+    };
+
+    /// <summary>Records that libtorch updated the buffers itself (the torch and cumulative fast path).</summary>
+    internal void CountNativeUpdate() => BatchesTracked++;
+
+    /// <summary>Applies the convention's rule from one batch's mean and biased variance over <paramref name="n"/> values per channel.</summary>
+    internal void Update(Tensor batchMean, Tensor batchVarBiased, long n)
+    {
+        using var _ = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        // torch-style: the running variance estimates the population variance, so it stores the unbiased batch variance.
+        var unbiased = batchVarBiased * ((double)n / (n - 1));
+        switch (spec.Convention)
+        {
+            case BnConvention.Torch:
+            {
+                var m = spec.ResolvedMomentum;
+                Mean.mul_(1 - m).add_(batchMean, m);
+                Var.mul_(1 - m).add_(unbiased, m);
+                break;
+            }
+            case BnConvention.Keras:
+            {
+                // keras-style: r ← m·r + (1−m)·batch, and the variance is kept biased.
+                var m = spec.ResolvedMomentum;
+                Mean.mul_(m).add_(batchMean, 1 - m);
+                Var.mul_(m).add_(batchVarBiased, 1 - m);
+                break;
+            }
+            case BnConvention.Cumulative:
+            {
+                var k = BatchesTracked + 1;
+                Mean.mul_(1 - 1.0 / k).add_(batchMean, 1.0 / k);
+                Var.mul_(1 - 1.0 / k).add_(unbiased, 1.0 / k);
+                break;
+            }
+            case BnConvention.Window:
+            {
+                windowMeans[windowNext].copy_(batchMean);
+                windowVars[windowNext].copy_(unbiased);
+                windowNext = (windowNext + 1) % windowMeans.Length;
+                windowFill = Math.Min(windowFill + 1, windowMeans.Length);
+                Mean.zero_();
+                Var.zero_();
+                for (var i = 0; i < windowFill; i++)
+                {
+                    Mean.add_(windowMeans[i], 1.0 / windowFill);
+                    Var.add_(windowVars[i], 1.0 / windowFill);
+                }
+                break;
+            }
+        }
+        BatchesTracked++;
+    }
+
+    public void Dispose()
+    {
+        Mean.Dispose();
+        Var.Dispose();
+        foreach (var t in windowMeans.Concat(windowVars)) t.Dispose();
+    }
+}
