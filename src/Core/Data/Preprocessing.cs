@@ -59,10 +59,17 @@ public static class PixelScaling
 
         var unit = UnitTable;
         var mean = new double[sampleSize];
+        var first = trainPixels[..sampleSize];
+        var constant = new bool[sampleSize];
+        Array.Fill(constant, true);
         for (var s = 0; s < n; s++)
         {
             var row = trainPixels.Slice(s * sampleSize, sampleSize);
-            for (var j = 0; j < sampleSize; j++) mean[j] += unit[row[j]];
+            for (var j = 0; j < sampleSize; j++)
+            {
+                mean[j] += unit[row[j]];
+                constant[j] &= row[j] == first[j];
+            }
         }
         for (var j = 0; j < sampleSize; j++) mean[j] /= n;
 
@@ -78,26 +85,31 @@ public static class PixelScaling
         }
 
         var std = new double[sampleSize];
-        var constant = 0;
+        var constantCount = 0;
         for (var j = 0; j < sampleSize; j++)
         {
-            var sd = Math.Sqrt(sumSq[j] / n);
-            // The notebook divides by 0 here (a pixel that is the same in every training image, e.g. MNIST's blank corners) and
-            // gets NaN. We divide by 1 instead: such a pixel is then 0 after centring in training, and (x − mean) elsewhere.
-            if (sd == 0.0)
+            // A pixel that is the same in every training image (MNIST's blank corners): numpy's std is 0 there when the value
+            // is 0, and the notebook's division gives NaN; for another constant the float64 mean is off by an ulp and the
+            // std is ~1e-17, so the notebook amplifies rounding noise by 1e17. We detect constancy exactly on the bytes and
+            // use mean = that value, std = 1: the pixel is 0 in training and (x − value) elsewhere.
+            if (constant[j])
             {
-                sd = 1.0;
-                constant++;
+                mean[j] = unit[first[j]];
+                std[j] = 1.0;
+                constantCount++;
             }
-            std[j] = sd;
+            else
+            {
+                std[j] = Math.Sqrt(sumSq[j] / n);
+            }
         }
-        return new PixelStandardizer(mean, std, constant);
+        return new PixelStandardizer(mean, std, constantCount);
     }
 }
 
 /// <summary>
 /// Per-pixel mean and standard deviation of <c>x / 255</c>, fitted on a training split. <paramref name="Std"/> already holds 1 for
-/// the <paramref name="ConstantPixels"/> pixels whose training std was 0 (see <see cref="PixelScaling.FitStandardizer"/>).
+/// the <paramref name="ConstantPixels"/> pixels that were the same in every training image (see <see cref="PixelScaling.FitStandardizer"/>).
 /// </summary>
 public sealed record PixelStandardizer(double[] Mean, double[] Std, int ConstantPixels)
 {
