@@ -61,7 +61,7 @@ public static class PixelScaling
         var mean = new double[sampleSize];
         var first = trainPixels[..sampleSize];
         var constant = new bool[sampleSize];
-        Array.Fill(constant, true);
+        System.Array.Fill(constant, true);
         for (var s = 0; s < n; s++)
         {
             var row = trainPixels.Slice(s * sampleSize, sampleSize);

@@ -11,11 +11,3 @@ internal enum BinaryOp
 {
     Add = 0, Sub, Mul, Div, Pow, Eq, Ne, Lt, Le, Gt, Ge, Maximum, Minimum,
 }
-
-/// <summary>at::Reduction codes used by the losses.</summary>
-public enum Reduction
-{
-    None = 0,
-    Mean = 1,
-    Sum = 2,
-}

@@ -1,5 +1,6 @@
 using NormLab.Core.Data;
 using NormLab.Host.Data;
+using NormLab.Engine.Training;
 using Xunit;
 
 namespace NormLab.Tests.Unit.Data;

@@ -1,6 +1,6 @@
 using NormLab.Core.Data;
 
-namespace NormLab.Host.Data;
+namespace NormLab.Engine.Training;
 
 /// <summary>
 /// Cuts a split into mini-batches in a given sample order and gathers them into caller-owned buffers: one contiguous

@@ -1,0 +1,34 @@
+namespace NormLab.Engine.Training;
+
+/// <summary>
+/// What one training run needs beyond the network, the optimizer and the data: everything explicit, nothing read
+/// from globals. <paramref name="TotalSteps"/> counts optimizer steps (epochs are converted by the caller:
+/// epochs × ⌈train / batch⌉, Keras keeps the last partial batch). <paramref name="EvalEvery"/> = 0 means once per epoch;
+/// the end of training is always evaluated.
+/// </summary>
+public sealed record TrainingConfig(
+    int BatchSize,
+    long TotalSteps,
+    long EvalEvery,
+    ulong Seed,
+    int Threads,
+    IReadOnlyList<ProbeRequest> Probes,
+    int EvalBatchSize = 1000);
+
+/// <summary>The kinds of probes: what a researcher looks at inside a network while it trains.</summary>
+public enum ProbeKind
+{
+    /// <summary>Percentiles of a layer's output over the training batch (Ioffe &amp; Szegedy Fig. 1(b, c)).</summary>
+    Percentiles,
+    /// <summary>Per-channel batch mean and variance of a layer's output, summarised over channels.</summary>
+    BatchStats,
+    /// <summary>L2 norm of the gradients of a layer's parameters (all layers when no layer is named).</summary>
+    GradNorm,
+}
+
+/// <summary>
+/// One probe, resolved against the compiled network: <paramref name="LayerIndex"/> is the layer whose output is read
+/// (-1 for "all layers" of a grad-norm probe). <paramref name="Unit"/> picks one feature/channel (a "typical sigmoid"
+/// in Ioffe &amp; Szegedy's words); null pools all of them.
+/// </summary>
+public sealed record ProbeRequest(ProbeKind Kind, int LayerIndex, string LayerName, long Every, IReadOnlyList<double> Percentiles, int? Unit = null);
