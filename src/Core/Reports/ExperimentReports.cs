@@ -12,7 +12,7 @@ public static class ExperimentReports
         var configs = VariantStyles.Ordered(experiment).Choose(v =>
             experiment.Runs.Filter(r => r.Variant == v).OrderBy(r => r.Seed).ToArray().ToSeq()
                 .Choose(r => r.ConfigText).HeadOrNone().Map(c => (v, c)));
-        var figures = TrainingCurves.For(experiment) + IoffeFigures.For(experiment) + FinalComparisons.For(experiment);
+        var figures = SeqOps.Concat(TrainingCurves.For(experiment), IoffeFigures.For(experiment), FinalComparisons.For(experiment));
         var raw = experiment.Runs.OrderBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Seed).ToArray().ToSeq().Bind(r => r.Files);
         return new ExperimentReport(experiment.Info, configs, rows, BnEffect.Sentence(rows), figures, raw);
     }

@@ -16,7 +16,7 @@ public static class FinalComparisons
     {
         var bars = Bars(experiment, RunValues.TestAccuracy, v => experiment.Info.Reported.Find(v).Bind(r => r.TestAccuracy));
         if (bars.IsEmpty) return None;
-        var values = bars.Bind(b => b.Samples + b.Reference.ToSeq() + Seq(b.Value - b.Error.IfNone(0), b.Value + b.Error.IfNone(0)));
+        var values = bars.Bind(b => SeqOps.Concat(b.Samples, b.Reference.ToSeq(), Seq(b.Value - b.Error.IfNone(0), b.Value + b.Error.IfNone(0))));
         return new CategoryChart("final-accuracy", "Final test accuracy per variant", AxisLabels.Variant,
             Axis.Nice(AxisLabels.TestAccuracy, values.Min(), values.Max()), bars, CategoryMark.Point,
             Some(Note(experiment, bars, "mean ± 1 std over seeds; dots: individual seeds")));
@@ -31,7 +31,7 @@ public static class FinalComparisons
             where epochs.Mean > 0
             select reported / epochs.Mean);
         if (bars.IsEmpty) return None;
-        var values = bars.Bind(b => b.Samples + b.Reference.ToSeq() + Seq(0.0, b.Value + b.Error.IfNone(0)));
+        var values = bars.Bind(b => SeqOps.Concat(b.Samples, b.Reference.ToSeq(), Seq(0.0, b.Value + b.Error.IfNone(0))));
         return new CategoryChart("time-per-epoch", "Wall time per epoch per variant", AxisLabels.Variant,
             Axis.Nice(AxisLabels.SecondsPerEpoch, 0, values.Max()), bars, CategoryMark.Bar,
             Some(Note(experiment, bars, "mean ± 1 std over seeds; dots: individual seeds")));

@@ -14,7 +14,7 @@ public static class VariantStyles
     {
         var declared = experiment.Info.Variants.Distinct();
         var extra = experiment.Runs.Map(r => r.Variant).Distinct().Filter(v => !declared.Exists(d => d == v)).OrderBy(v => v, StringComparer.Ordinal);
-        var ordered = declared.Concat(extra.ToArray().ToSeq());
+        var ordered = SeqOps.Concat(declared, extra.ToArray().ToSeq());
         return toHashMap(ordered.Select((v, i) => (v, i)));
     }
 
