@@ -29,5 +29,16 @@ public sealed class ReportWriterTests : IDisposable
             Assert.Contains(expected, names);
         Assert.DoesNotContain("fashion-mlp-ioffe-1a.svg", names);
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp-*", SearchOption.AllDirectories));
+
+        // PNG copies when rsvg-convert is installed (setup installs librsvg2-bin), else one clear warning.
+        if (PngConverter.Locate().IsSome)
+        {
+            Assert.Equal(outcome.SvgFiles.Map(f => Path.ChangeExtension(f, ".png")).OrderBy(f => f, StringComparer.Ordinal), outcome.PngFiles);
+            var png = PngImage.Decode(File.ReadAllBytes(Path.Combine(_dir, "figures", "ioffe-mnist-ioffe-1bc.png")));
+            Assert.True(png.Width > 1000, $"PNG is {png.Width} px wide; expected twice the SVG size");
+            Assert.Contains("href=\"figures/ioffe-mnist-ioffe-1bc.png\"", File.ReadAllText(Path.Combine(_dir, "report.html")));
+        }
+        else
+            Assert.Contains(PngConverter.MissingToolMessage, outcome.Warnings);
     }
 }
