@@ -1,0 +1,16 @@
+using LanguageExt;
+
+namespace NormLab.Core.Reports;
+
+/// <summary>
+/// Everything the page shows for one experiment: its description, the resolved configuration per variant (first
+/// seed's config.yaml; seeds differ only in the seed), the results table, the one-sentence BN effect, the figures and
+/// the raw files (paths relative to the results folder).
+/// </summary>
+public sealed record ExperimentReport(
+    ExperimentInfo Info,
+    Seq<(string Variant, string Config)> Configs,
+    Seq<ResultRow> Rows,
+    string BnEffect,
+    Seq<Figure> Figures,
+    Seq<string> RawFiles);

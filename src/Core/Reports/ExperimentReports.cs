@@ -1,0 +1,54 @@
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace NormLab.Core.Reports;
+
+/// <summary>Builds an <see cref="ExperimentReport"/> from parsed results: table rows, sentence, figures, configs, raw files.</summary>
+public static class ExperimentReports
+{
+    public static ExperimentReport Build(ExperimentData experiment)
+    {
+        var rows = Rows(experiment);
+        var configs = VariantStyles.Ordered(experiment).Choose(v =>
+            experiment.Runs.Filter(r => r.Variant == v).OrderBy(r => r.Seed).ToArray().ToSeq()
+                .Choose(r => r.ConfigText).HeadOrNone().Map(c => (v, c)));
+        var figures = SeqOps.Concat(TrainingCurves.For(experiment), IoffeFigures.For(experiment), FinalComparisons.For(experiment));
+        var raw = experiment.Runs.OrderBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Seed).ToArray().ToSeq().Bind(r => r.Files);
+        return new ExperimentReport(experiment.Info, configs, rows, BnEffect.Sentence(rows), figures, raw);
+    }
+
+    public static Seq<ResultRow> Rows(ExperimentData experiment) =>
+        VariantStyles.Ordered(experiment).Map(v =>
+        {
+            var runs = experiment.Runs.Filter(r => r.Variant == v);
+            var test = RunValues.Over(runs, RunValues.TestAccuracy);
+            var reported = experiment.Info.Reported.Find(v);
+            var reportedAcc = reported.Bind(r => r.TestAccuracy);
+            var conventions = runs.Choose(r => r.Summary).Map(s => s.BnConvention).Filter(c => c.Length > 0).Distinct();
+            return new ResultRow(
+                v,
+                BnClassification.UsesBn(v, runs),
+                conventions.IsEmpty ? "unknown" : string.Join("/", conventions),
+                runs.Count,
+                runs.Filter(RunValues.Counts).Count,
+                test,
+                RunValues.Over(runs, RunValues.BestValAccuracy),
+                RunValues.Over(runs, RunValues.WallSeconds),
+                RunValues.Over(runs, RunValues.SecondsPerEpoch),
+                RunValues.Over(runs, RunValues.ImagesPerSecond),
+                reportedAcc,
+                from t in test from r in reportedAcc select (t.Mean - r) * 100,
+                reported.Bind(r => r.WallSeconds),
+                Problems(runs));
+        });
+
+    /// <summary>"seed 2: diverged at step 1234 (loss is NaN)" for every run that did not complete.</summary>
+    private static Seq<string> Problems(Seq<RunData> runs) =>
+        runs.Filter(r => !RunValues.Counts(r)).Map(r =>
+        {
+            var status = RunValues.Status(r);
+            var at = r.Summary.Bind(s => s.DivergedAtStep).Map(s => $" at step {s}").IfNone("");
+            var why = r.Summary.Bind(s => s.Message).Map(m => $" ({m})").IfNone("");
+            return $"seed {r.Seed}: {status}{at}{why}";
+        });
+}

@@ -1,0 +1,13 @@
+using LanguageExt;
+
+namespace NormLab.Core.Reports;
+
+/// <summary>How strongly a line is drawn: a variant's main curve, or a companion (e.g. the 15th/85th percentile beside the median).</summary>
+public enum LineWeight { Primary, Secondary }
+
+/// <summary>
+/// One line of a chart. <paramref name="StyleIndex"/> picks colour, dash pattern and marker together; it is fixed per
+/// variant name across every figure of an experiment (see <see cref="VariantStyles"/>), so a variant looks the same
+/// everywhere and stays distinguishable in grayscale print.
+/// </summary>
+public sealed record Series(string Name, Seq<(double X, double Y)> Points, int StyleIndex, LineWeight Weight = LineWeight.Primary);

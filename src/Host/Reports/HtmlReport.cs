@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using LanguageExt;
+using NormLab.Core.Reports;
+
+namespace NormLab.Host.Reports;
+
+/// <summary>Where a figure's inline SVG comes from and which files to link (relative to report.html).</summary>
+public sealed record FigureFiles(string InlineSvg, string SvgHref, Option<string> PngHref);
+
+/// <summary>
+/// The report page: one self-contained HTML file. CSS and SVG are inline, there is no script, and every link is
+/// relative (figures/…, &lt;experiment&gt;/…), so the page opens offline from disk and makes no network request.
+/// </summary>
+public static class HtmlReport
+{
+    public static string Render(ReportModel model, DateTimeOffset generatedAt, Func<ExperimentReport, Figure, FigureFiles> files)
+    {
+        var h = new StringBuilder();
+        h.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        h.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        h.Append("<title>NormLab report</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
+        h.Append("<header><h1>NormLab report</h1>\n");
+        h.Append($"<p class=\"meta\">Generated {E(generatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))} from the results in this folder. ");
+        h.Append("Means are over seeds; ± is one sample standard deviation (only with two or more seeds).</p></header>\n");
+
+        h.Append("<section id=\"summary\">\n<h2>Summary: the effect of batch normalization</h2>\n<ul>\n");
+        foreach (var (experiment, sentence) in model.Summary)
+            h.Append($"<li><a href=\"#{Anchor(experiment)}\"><strong>{E(experiment)}</strong></a>: {E(sentence)}</li>\n");
+        h.Append("</ul>\n</section>\n");
+
+        foreach (var e in model.Experiments) Experiment(h, e, files);
+
+        h.Append("</body>\n</html>\n");
+        return h.ToString();
+    }
+
+    private static void Experiment(StringBuilder h, ExperimentReport e, Func<ExperimentReport, Figure, FigureFiles> files)
+    {
+        h.Append($"<section class=\"experiment\" id=\"{Anchor(e.Info.Name)}\">\n<h2>{E(e.Info.Name)}</h2>\n");
+        if (e.Info.Description.Length > 0) h.Append($"<p class=\"description\">{E(e.Info.Description)}</p>\n");
+        var facts = new[] { ("dataset", e.Info.Dataset), ("kind", e.Info.Kind), ("seeds", string.Join(", ", e.Info.Seeds)) }
+            .Where(f => f.Item2.Length > 0).Select(f => $"{f.Item1}: <code>{E(f.Item2)}</code>");
+        h.Append($"<p class=\"meta\">{string.Join(" · ", facts)}</p>\n");
+        h.Append($"<p class=\"effect\">{E(e.BnEffect)}</p>\n");
+
+        Table(h, e.Rows);
+
+        if (!e.Configs.IsEmpty)
+        {
+            h.Append("<details class=\"config\">\n<summary>Resolved configuration (config.yaml of the first seed of each variant)</summary>\n");
+            foreach (var (variant, config) in e.Configs)
+                h.Append($"<h4>{E(variant)}</h4>\n<pre>{E(config)}</pre>\n");
+            h.Append("</details>\n");
+        }
+
+        foreach (var figure in e.Figures)
+        {
+            var f = files(e, figure);
+            h.Append("<figure>\n").Append(f.InlineSvg);
+            h.Append($"<figcaption>{E(figure.Title)} — <a href=\"{Href(f.SvgHref)}\">SVG</a>");
+            f.PngHref.Iter(p => h.Append($" · <a href=\"{Href(p)}\">PNG</a>"));
+            h.Append("</figcaption>\n</figure>\n");
+        }
+
+        if (!e.RawFiles.IsEmpty)
+        {
+            h.Append($"<details class=\"raw\">\n<summary>Raw files ({e.RawFiles.Count})</summary>\n<ul>\n");
+            foreach (var path in e.RawFiles) h.Append($"<li><a href=\"{Href(path)}\">{E(path)}</a></li>\n");
+            h.Append("</ul>\n</details>\n");
+        }
+        h.Append("</section>\n");
+    }
+
+    private static void Table(StringBuilder h, Seq<ResultRow> rows)
+    {
+        h.Append("<table>\n<thead><tr><th>variant</th><th>BN</th><th>runs complete</th><th>test accuracy</th><th>best val accuracy</th>");
+        h.Append("<th>wall time (s)</th><th>time per epoch (s)</th><th>images/s</th><th>reported test accuracy</th><th>ours − reported (points)</th></tr></thead>\n<tbody>\n");
+        foreach (var r in rows)
+        {
+            var wall = r.WallSeconds.Map(w => w.Format(1)).IfNone("–") + r.ReportedWallSeconds.Map(w => $" <span class=\"reported\">(reported {w.ToString("F1", CultureInfo.InvariantCulture)})</span>").IfNone("");
+            h.Append("<tr>");
+            h.Append($"<td><code>{E(r.Variant)}</code></td>");
+            h.Append($"<td>{(r.UsesBn ? E(r.BnConvention) : "none")}</td>");
+            h.Append($"<td class=\"num\">{r.Complete}/{r.Runs}</td>");
+            h.Append($"<td class=\"num\">{E(r.TestAccuracy.Map(a => a.Format()).IfNone("–"))}</td>");
+            h.Append($"<td class=\"num\">{E(r.BestValAccuracy.Map(a => a.Format()).IfNone("–"))}</td>");
+            h.Append($"<td class=\"num\">{wall}</td>");
+            h.Append($"<td class=\"num\">{E(r.SecondsPerEpoch.Map(a => a.Format(2)).IfNone("–"))}</td>");
+            h.Append($"<td class=\"num\">{E(r.ImagesPerSecond.Map(a => a.Format(0)).IfNone("–"))}</td>");
+            h.Append($"<td class=\"num\">{E(r.ReportedTestAccuracy.Map(a => a.ToString("F4", CultureInfo.InvariantCulture)).IfNone("–"))}</td>");
+            h.Append($"<td class=\"num\">{E(r.DeltaPoints.Map(d => d.ToString("+0.00;-0.00;+0.00", CultureInfo.InvariantCulture)).IfNone("–"))}</td>");
+            h.Append("</tr>\n");
+            if (!r.Problems.IsEmpty)
+                h.Append($"<tr class=\"problems\"><td colspan=\"10\">{E(string.Join("; ", r.Problems))}</td></tr>\n");
+        }
+        h.Append("</tbody>\n</table>\n");
+    }
+
+    /// <summary>A relative href: each path segment percent-encoded, then HTML-escaped.</summary>
+    public static string Href(string relativePath) =>
+        E(string.Join("/", relativePath.Split('/').Select(Uri.EscapeDataString)));
+
+    public static string Anchor(string name) => "exp-" + SvgRenderer.Safe(name);
+
+    private static string E(string text) => SvgRenderer.Esc(text);
+
+    private const string Css = """
+        body { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; color: #111; background: #fff;
+               max-width: 1180px; margin: 0 auto; padding: 1rem 1.5rem 3rem; line-height: 1.45; }
+        h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
+        h2 { font-size: 1.35rem; border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; margin-top: 2.2rem; }
+        h4 { margin: 0.8rem 0 0.2rem; }
+        .meta { color: #555; font-size: 0.9rem; }
+        .description { font-style: italic; }
+        .effect { background: #f4f7fb; border-left: 4px solid #0072B2; padding: 0.5rem 0.8rem; }
+        #summary li { margin: 0.3rem 0; }
+        table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
+        th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
+        th { background: #f2f2f2; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        tr.problems td { color: #a33; font-size: 0.85rem; }
+        .reported { color: #666; }
+        pre { background: #f7f7f7; border: 1px solid #e2e2e2; padding: 0.6rem; overflow-x: auto; font-size: 0.8rem; }
+        details { margin: 0.8rem 0; }
+        summary { cursor: pointer; font-weight: bold; }
+        figure { margin: 1.5rem 0; }
+        figure svg { max-width: 100%; height: auto; display: block; }
+        figcaption { font-size: 0.85rem; color: #444; margin-top: 0.3rem; }
+        @media print { details { display: block; } a { color: inherit; } }
+
+        """;
+}
