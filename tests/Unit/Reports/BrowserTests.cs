@@ -43,7 +43,7 @@ public sealed class BrowserTests : IDisposable
         Assert.Equal((1200, 2000), (image.Width, image.Height));
 
         // Not blank: many distinct colours (anti-aliased text and lines) and plenty of non-white pixels.
-        var colours = new HashSet<int>();
+        var colours = new System.Collections.Generic.HashSet<int>();
         var nonWhite = 0;
         var chartInk = 0;
         for (var y = 0; y < image.Height; y++)
