@@ -105,3 +105,27 @@ public class InterpreterTests
         return Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / v.Length);
     }
 }
+
+/// <summary>The README's "Adding a layer" example, end to end: record → shape rule → compile case.</summary>
+public class LayerNormExampleTests
+{
+    [Fact]
+    public void Layer_norm_compiles_counts_parameters_and_normalises_each_sample_independently_of_the_batch()
+    {
+        var network = new Network("ln", LanguageExt.Prelude.Seq(2, 3, 3), LanguageExt.Prelude.Seq1<Layer>(new LayerNorm(Name: "ln")));
+        var shape = ShapeInference.Infer(network).Match(s => s, p => throw new InvalidOperationException(string.Join("; ", p)));
+        Assert.Equal(2 * 18, shape.TrainableParams);
+        using var net = Interpreter.CompileValid(network, 1);
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(3);
+        var x = torch.randn(4, 2, 3, 3) * 5 + 2;
+        var y = net.forward(x);
+        var mean = y.mean([1, 2, 3]).data<float>();
+        var variance = y.var([1, 2, 3], unbiased: false).data<float>();
+        Assert.All(mean, m => Assert.InRange(m, -1e-5, 1e-5));
+        Assert.All(variance, v => Assert.InRange(v, 0.999, 1.0001));
+        // Batch independence: the first sample alone gives the same output as inside the batch.
+        var alone = net.forward(x.narrow(0, 0, 1));
+        Assert.Equal(y.narrow(0, 0, 1).data<float>(), alone.data<float>());
+    }
+}
