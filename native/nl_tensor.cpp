@@ -2,8 +2,13 @@
 #include "nl_api.h"
 
 namespace {
-at::TensorOptions opts(int dtype, int requires_grad = 0) {
-  return at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype)).requires_grad(requires_grad != 0);
+at::TensorOptions opts(int dtype) { return at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype)); }
+
+// at:: factories ignore TensorOptions::requires_grad (only the torch:: variable factories honour it), so a leaf that
+// should require grad is marked after creation, as torch::zeros does.
+at::Tensor leaf(at::Tensor t, int requires_grad) {
+  if (requires_grad != 0) t.set_requires_grad(true);
+  return t;
 }
 }  // namespace
 
@@ -15,22 +20,22 @@ NL_EXPORT at::Tensor* nl_tensor_from_data(const void* data, const int64_t* shape
 }
 
 NL_EXPORT at::Tensor* nl_empty(const int64_t* shape, int ndim, int dtype, int rg, char** err) {
-  NL_TENSOR(at::empty(nl::dims(shape, ndim), opts(dtype, rg)))
+  NL_TENSOR(leaf(at::empty(nl::dims(shape, ndim), opts(dtype)), rg))
 }
 NL_EXPORT at::Tensor* nl_zeros(const int64_t* shape, int ndim, int dtype, int rg, char** err) {
-  NL_TENSOR(at::zeros(nl::dims(shape, ndim), opts(dtype, rg)))
+  NL_TENSOR(leaf(at::zeros(nl::dims(shape, ndim), opts(dtype)), rg))
 }
 NL_EXPORT at::Tensor* nl_ones(const int64_t* shape, int ndim, int dtype, int rg, char** err) {
-  NL_TENSOR(at::ones(nl::dims(shape, ndim), opts(dtype, rg)))
+  NL_TENSOR(leaf(at::ones(nl::dims(shape, ndim), opts(dtype)), rg))
 }
 NL_EXPORT at::Tensor* nl_full(const int64_t* shape, int ndim, double value, int dtype, int rg, char** err) {
-  NL_TENSOR(at::full(nl::dims(shape, ndim), value, opts(dtype, rg)))
+  NL_TENSOR(leaf(at::full(nl::dims(shape, ndim), value, opts(dtype)), rg))
 }
 NL_EXPORT at::Tensor* nl_randn(const int64_t* shape, int ndim, int dtype, int rg, char** err) {
-  NL_TENSOR(at::randn(nl::dims(shape, ndim), opts(dtype, rg)))
+  NL_TENSOR(leaf(at::randn(nl::dims(shape, ndim), opts(dtype)), rg))
 }
 NL_EXPORT at::Tensor* nl_rand(const int64_t* shape, int ndim, int dtype, int rg, char** err) {
-  NL_TENSOR(at::rand(nl::dims(shape, ndim), opts(dtype, rg)))
+  NL_TENSOR(leaf(at::rand(nl::dims(shape, ndim), opts(dtype)), rg))
 }
 NL_EXPORT at::Tensor* nl_randperm(int64_t n, char** err) { NL_TENSOR(at::randperm(n, at::kLong)) }
 NL_EXPORT at::Tensor* nl_arange(double start, double end, double step, int dtype, char** err) {
