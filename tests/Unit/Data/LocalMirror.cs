@@ -26,7 +26,7 @@ public sealed class LocalMirror : IDisposable
                 BaseUri = new Uri($"http://127.0.0.1:{port}/");
                 break;
             }
-            catch (HttpListenerException) when (attempt < 20)
+            catch (Exception e) when (e is HttpListenerException or System.Net.Sockets.SocketException && attempt < 20)
             {
                 listener.Close();
             }

@@ -35,7 +35,7 @@ public sealed class RealDatasetTests(ITestOutputHelper output)
                 Assert.Equal(5, splits.Train.Labels[0]);
                 Assert.Equal(7, splits.Test.Labels[0]);
                 Assert.InRange(splits.Train.Images.Max(), 0.99f, 1f);
-                Assert.InRange(clock.ElapsedMilliseconds, 0, 10_000);
+                Assert.InRange(clock.ElapsedMilliseconds, 0, 30_000);
             },
             error =>
             {
@@ -78,7 +78,7 @@ public sealed class RealDatasetTests(ITestOutputHelper output)
                 }
                 Assert.InRange(sum / 55000, -1e-5, 1e-5);
                 Assert.InRange(Math.Sqrt(sumSq / 55000 - (sum / 55000) * (sum / 55000)), 0.9999, 1.0001);
-                Assert.InRange(clock.ElapsedMilliseconds, 0, 10_000);
+                Assert.InRange(clock.ElapsedMilliseconds, 0, 30_000);
             },
             error =>
             {
