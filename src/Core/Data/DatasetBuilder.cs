@@ -11,8 +11,8 @@ namespace NormLab.Core.Data;
 public static class DatasetBuilder
 {
     public static Either<string, DatasetSplits> Build(
-        ReadOnlySpan<byte> trainPixels, ReadOnlySpan<byte> trainLabels,
-        ReadOnlySpan<byte> testPixels, ReadOnlySpan<byte> testLabels,
+        ReadOnlyMemory<byte> trainPixels, ReadOnlyMemory<byte> trainLabels,
+        ReadOnlyMemory<byte> testPixels, ReadOnlyMemory<byte> testLabels,
         int[] sampleShape, ValidationSplit validation, Preprocessing preprocessing, int numClasses = 10)
     {
         var sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
@@ -28,8 +28,8 @@ public static class DatasetBuilder
 
         var trainP = trainPixels.Slice(r.TrainStart * sampleSize, r.TrainCount * sampleSize);
         var validP = trainPixels.Slice(r.ValidationStart * sampleSize, r.ValidationCount * sampleSize);
-        var trainL = trainLabels.Slice(r.TrainStart, r.TrainCount).ToArray();
-        var validL = trainLabels.Slice(r.ValidationStart, r.ValidationCount).ToArray();
+        var trainL = trainLabels.Span.Slice(r.TrainStart, r.TrainCount).ToArray();
+        var validL = trainLabels.Span.Slice(r.ValidationStart, r.ValidationCount).ToArray();
 
         float[] trainX, validX, testX;
         switch (preprocessing)

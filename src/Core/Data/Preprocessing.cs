@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NormLab.Core.Data;
 
 /// <summary>How raw 0..255 pixels become network inputs.</summary>
@@ -12,14 +14,20 @@ public enum Preprocessing
     Standardize,
 }
 
-/// <summary>Pure conversions from raw pixel bytes to float inputs. Each returns a fresh array; inputs are never changed.</summary>
+/// <summary>
+/// Pure conversions from raw pixel bytes to float inputs. Each returns a fresh array; inputs are never changed.
+/// Because a pixel has only 256 possible values, every conversion is a table lookup whose table is computed with the exact
+/// float64 formula (so the result is bit-identical to the formula), and the statistics are exact integer sums (so they do
+/// not depend on summation order and the work can be split across cores deterministically).
+/// </summary>
 public static class PixelScaling
 {
-    // numpy-style: x / 255.0 is computed in float64 and only then rounded to float32 (Keras casts the float64 array),
-    // so the table holds (float)(b / 255.0), not b / 255f (the two differ in the last bit for a few b).
-    private static readonly float[] Scale01Table = BuildScale01Table();
+    /// <summary>Below this many bytes, splitting the work across threads costs more than it saves.</summary>
+    private const int ParallelThreshold = 1 << 20;
 
-    private static readonly double[] UnitTable = BuildUnitTable();
+    // numpy-style: x / 255.0 is computed in float64 and only then rounded to float32 (Keras casts the float64 array),
+    // so the table holds (float)(b / 255.0).
+    private static readonly float[] Scale01Table = BuildScale01Table();
 
     private static float[] BuildScale01Table()
     {
@@ -28,28 +36,32 @@ public static class PixelScaling
         return t;
     }
 
-    private static double[] BuildUnitTable()
+    /// <summary><c>(float)(b / 255.0)</c> for every byte.</summary>
+    public static float[] Scale01(ReadOnlyMemory<byte> pixels)
     {
-        var t = new double[256];
-        for (var b = 0; b < 256; b++) t[b] = b / 255.0;
-        return t;
+        var result = GC.AllocateUninitializedArray<float>(pixels.Length);
+        var table = Scale01Table;
+        if (pixels.Length < ParallelThreshold)
+            Lookup(pixels.Span, result, table);
+        else
+            ForChunks(pixels.Length, 1, (start, count) => Lookup(pixels.Span.Slice(start, count), result.AsSpan(start, count), table));
+        return result;
     }
 
-    /// <summary><c>(float)(b / 255.0)</c> for every byte.</summary>
-    public static float[] Scale01(ReadOnlySpan<byte> pixels)
+    // Hot loop over every pixel of the dataset: optimised at once, even before tiering and in Debug builds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Lookup(ReadOnlySpan<byte> src, Span<float> dst, float[] table)
     {
-        var result = new float[pixels.Length];
-        var table = Scale01Table;
-        for (var i = 0; i < pixels.Length; i++) result[i] = table[pixels[i]];
-        return result;
+        for (var i = 0; i < src.Length; i++) dst[i] = table[src[i]];
     }
 
     /// <summary>
     /// Fits per-pixel mean and population standard deviation (ddof = 0, numpy's default) of <c>x / 255</c> over the samples in
-    /// <paramref name="trainPixels"/> (N samples of <paramref name="sampleSize"/> bytes). Accumulates in float64, two passes
-    /// (mean first, then squared deviations) so the variance does not suffer the cancellation of the one-pass formula.
+    /// <paramref name="trainPixels"/> (N samples of <paramref name="sampleSize"/> bytes).
+    /// The sums Σb and Σb² are exact integers, so mean = Σb / (255·N) and var = (N·Σb² − (Σb)²) / (255·N)² are exact up to the
+    /// final division and square root in float64 — at least as accurate as numpy's two-pass float64 std.
     /// </summary>
-    public static PixelStandardizer FitStandardizer(ReadOnlySpan<byte> trainPixels, int sampleSize)
+    public static PixelStandardizer FitStandardizer(ReadOnlyMemory<byte> trainPixels, int sampleSize)
     {
         if (sampleSize <= 0) throw new ArgumentOutOfRangeException(nameof(sampleSize), $"must be > 0 (got {sampleSize})");
         if (trainPixels.Length % sampleSize != 0)
@@ -57,53 +69,99 @@ public static class PixelScaling
         var n = trainPixels.Length / sampleSize;
         if (n == 0) throw new ArgumentException("cannot fit a standardizer on an empty training split", nameof(trainPixels));
 
-        var unit = UnitTable;
+        var sum = new long[sampleSize];
+        var sumSq = new long[sampleSize];
+        if (trainPixels.Length < ParallelThreshold)
+        {
+            Accumulate(trainPixels.Span, sampleSize, sum, sumSq);
+        }
+        else
+        {
+            var gate = new object();
+            ForChunks(n, 1, (start, count) =>
+            {
+                var s = new long[sampleSize];
+                var q = new long[sampleSize];
+                Accumulate(trainPixels.Span.Slice(start * sampleSize, count * sampleSize), sampleSize, s, q);
+                lock (gate)
+                {
+                    // Integer sums: the order in which chunks arrive cannot change the result.
+                    for (var j = 0; j < sampleSize; j++)
+                    {
+                        sum[j] += s[j];
+                        sumSq[j] += q[j];
+                    }
+                }
+            });
+        }
+
         var mean = new double[sampleSize];
-        var first = trainPixels[..sampleSize];
-        var constant = new bool[sampleSize];
-        System.Array.Fill(constant, true);
-        for (var s = 0; s < n; s++)
-        {
-            var row = trainPixels.Slice(s * sampleSize, sampleSize);
-            for (var j = 0; j < sampleSize; j++)
-            {
-                mean[j] += unit[row[j]];
-                constant[j] &= row[j] == first[j];
-            }
-        }
-        for (var j = 0; j < sampleSize; j++) mean[j] /= n;
-
-        var sumSq = new double[sampleSize];
-        for (var s = 0; s < n; s++)
-        {
-            var row = trainPixels.Slice(s * sampleSize, sampleSize);
-            for (var j = 0; j < sampleSize; j++)
-            {
-                var d = unit[row[j]] - mean[j];
-                sumSq[j] += d * d;
-            }
-        }
-
         var std = new double[sampleSize];
         var constantCount = 0;
         for (var j = 0; j < sampleSize; j++)
         {
-            // A pixel that is the same in every training image (MNIST's blank corners): numpy's std is 0 there when the value
-            // is 0, and the notebook's division gives NaN; for another constant the float64 mean is off by an ulp and the
-            // std is ~1e-17, so the notebook amplifies rounding noise by 1e17. We detect constancy exactly on the bytes and
-            // use mean = that value, std = 1: the pixel is 0 in training and (x − value) elsewhere.
-            if (constant[j])
+            mean[j] = sum[j] / (255.0 * n);
+            // N·Σb² − (Σb)² ≥ 0 exactly; it is 0 exactly when the pixel is the same in every training image.
+            var scaledVariance = (Int128)n * sumSq[j] - (Int128)sum[j] * sum[j];
+            if (scaledVariance == 0)
             {
-                mean[j] = unit[first[j]];
+                // A constant pixel (MNIST's blank corners). numpy gives std 0 there and the notebook's division gives NaN
+                // (or, for a nonzero constant, a float64 std of ~1e-17 that amplifies rounding noise by 1e17).
+                // We use std = 1: the pixel is 0 in training and (x − value) elsewhere.
                 std[j] = 1.0;
                 constantCount++;
             }
             else
             {
-                std[j] = Math.Sqrt(sumSq[j] / n);
+                std[j] = Math.Sqrt((double)scaledVariance) / (255.0 * n);
             }
         }
         return new PixelStandardizer(mean, std, constantCount);
+    }
+
+    // Hot loop over every pixel of the dataset: optimised at once, even before tiering and in Debug builds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate(ReadOnlySpan<byte> pixels, int sampleSize, long[] sum, long[] sumSq)
+    {
+        // uint lanes cannot overflow within 65,535 rows (65,535 · 255² < 2³²); flush them into the long totals per block.
+        const int block = 65535;
+        var s = new uint[sampleSize];
+        var q = new uint[sampleSize];
+        var rows = pixels.Length / sampleSize;
+        for (var start = 0; start < rows; start += block)
+        {
+            var end = Math.Min(rows, start + block);
+            for (var r = start; r < end; r++)
+            {
+                var row = pixels.Slice(r * sampleSize, sampleSize);
+                for (var j = 0; j < row.Length; j++)
+                {
+                    uint b = row[j];
+                    s[j] += b;
+                    q[j] += b * b;
+                }
+            }
+            for (var j = 0; j < sampleSize; j++)
+            {
+                sum[j] += s[j];
+                sumSq[j] += q[j];
+                s[j] = 0;
+                q[j] = 0;
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> over [0, total) in contiguous chunks (multiples of <paramref name="align"/>) on the thread pool.</summary>
+    internal static void ForChunks(int total, int align, Action<int, int> body)
+    {
+        var chunks = Math.Max(1, Math.Min(Environment.ProcessorCount * 2, total / 4096));
+        var per = (total / chunks + align - 1) / align * align;
+        Parallel.For(0, chunks, c =>
+        {
+            var start = c * per;
+            var count = Math.Min(per, total - start);
+            if (count > 0) body(start, count);
+        });
     }
 }
 
@@ -115,22 +173,39 @@ public sealed record PixelStandardizer(double[] Mean, double[] Std, int Constant
 {
     public int SampleSize => Mean.Length;
 
-    /// <summary><c>(float)((b/255 − mean) / std)</c> per pixel, computed in float64 like numpy and rounded once to float32.</summary>
-    public float[] Apply(ReadOnlySpan<byte> pixels)
+    /// <summary>
+    /// <c>(float)((b/255 − mean) / std)</c> per pixel, computed in float64 like numpy and rounded once to float32 — through a
+    /// per-pixel table of the 256 possible results, so the formula runs 256·C·H·W times instead of once per pixel of every image.
+    /// </summary>
+    public float[] Apply(ReadOnlyMemory<byte> pixels)
     {
         var size = SampleSize;
         if (pixels.Length % size != 0)
             throw new ArgumentException($"{pixels.Length} bytes are not a whole number of {size}-byte samples", nameof(pixels));
-        var result = new float[pixels.Length];
-        var mean = Mean;
-        var std = Std;
+        var table = new float[size * 256];
+        for (var j = 0; j < size; j++)
+        for (var b = 0; b < 256; b++)
+            table[j * 256 + b] = (float)((b / 255.0 - Mean[j]) / Std[j]);
+
+        var result = GC.AllocateUninitializedArray<float>(pixels.Length);
         var n = pixels.Length / size;
-        for (var s = 0; s < n; s++)
-        {
-            var row = pixels.Slice(s * size, size);
-            var dst = result.AsSpan(s * size, size);
-            for (var j = 0; j < size; j++) dst[j] = (float)((row[j] / 255.0 - mean[j]) / std[j]);
-        }
+        if (pixels.Length < (1 << 20))
+            Lookup(pixels.Span, result, size, table);
+        else
+            PixelScaling.ForChunks(n, 1, (start, count) =>
+                Lookup(pixels.Span.Slice(start * size, count * size), result.AsSpan(start * size, count * size), size, table));
         return result;
+    }
+
+    // Hot loop over every pixel of the dataset: optimised at once, even before tiering and in Debug builds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Lookup(ReadOnlySpan<byte> src, Span<float> dst, int size, float[] table)
+    {
+        for (var offset = 0; offset < src.Length; offset += size)
+        {
+            var row = src.Slice(offset, size);
+            var outRow = dst.Slice(offset, size);
+            for (var j = 0; j < row.Length; j++) outRow[j] = table[(j << 8) | row[j]];
+        }
     }
 }

@@ -15,7 +15,10 @@ public sealed record DatasetOptions
 
     public Preprocessing Preprocessing { get; init; } = Preprocessing.Scale01;
 
-    /// <summary>The repository root; <c>null</c> finds it upward from the current directory (the folder holding NormLab.slnx).</summary>
+    /// <summary>
+    /// The repository root; <c>null</c> means $NORMLAB_ROOT (exported by ./normlab), else the folder holding NormLab.slnx found
+    /// upward from the current directory, then from the executable's folder.
+    /// </summary>
     public string? ProjectRoot { get; init; }
 
     /// <summary>Cache folder; <c>null</c> means <c>&lt;ProjectRoot&gt;/.cache</c>. Datasets live under <c>&lt;CacheDir&gt;/datasets/&lt;name&gt;/</c>.</summary>
@@ -40,7 +43,12 @@ public sealed record DatasetOptions
 
     public int NumClasses { get; init; } = 10;
 
-    internal string ResolveProjectRoot() => ProjectRoot ?? FindProjectRoot(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+    internal string ResolveProjectRoot() =>
+        ProjectRoot
+        ?? (Environment.GetEnvironmentVariable("NORMLAB_ROOT") is { Length: > 0 } root ? root : null)
+        ?? FindProjectRoot(Directory.GetCurrentDirectory())
+        ?? FindProjectRoot(AppContext.BaseDirectory)
+        ?? Directory.GetCurrentDirectory();
 
     internal string ResolveCacheDir() => CacheDir ?? Path.Combine(ResolveProjectRoot(), ".cache");
 

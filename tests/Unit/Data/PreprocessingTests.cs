@@ -8,9 +8,49 @@ public sealed class PreprocessingTests
     [Fact]
     public void Scale01_rounds_like_numpy_float64_then_float32()
     {
-        var x = PixelScaling.Scale01([0, 51, 255, 128]);
+        var x = PixelScaling.Scale01(new byte[] { 0, 51, 255, 128 });
         Assert.Equal([0f, (float)(51 / 255.0), 1f, (float)(128 / 255.0)], x);
         Assert.Equal(0.2f, x[1]);
+    }
+
+    [Fact]
+    public void Scale01_is_exact_for_every_byte_value_and_in_the_parallel_path()
+    {
+        var all = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
+        Assert.Equal(all.Select(b => (float)(b / 255.0)), PixelScaling.Scale01(all));
+        // 2 MB: large enough to be split across threads; every chunk must land in its place.
+        var big = Enumerable.Range(0, 2 << 20).Select(i => (byte)(i * 31 % 251)).ToArray();
+        var scaled = PixelScaling.Scale01(big);
+        for (var i = 0; i < big.Length; i += 9973) Assert.Equal((float)(big[i] / 255.0), scaled[i]);
+        Assert.Equal((float)(big[^1] / 255.0), scaled[^1]);
+    }
+
+    [Fact]
+    public void Parallel_standardisation_equals_the_exact_formula()
+    {
+        // 3000 samples × 784 pixels (2.3 MB, the parallel path). Pixel 5 is constant 17.
+        const int n = 3000, size = 784;
+        var pixels = new byte[n * size];
+        for (var i = 0; i < n; i++)
+        for (var j = 0; j < size; j++)
+            pixels[i * size + j] = j == 5 ? (byte)17 : (byte)((i * 13 + j * 7 + i * j + i * i) % 256);
+        var s = PixelScaling.FitStandardizer(pixels, size);
+        Assert.Equal(1, s.ConstantPixels);
+        for (var j = 0; j < size; j += 97)
+        {
+            // Reference: numpy's two-pass float64 formula.
+            double mean = 0;
+            for (var i = 0; i < n; i++) mean += pixels[i * size + j] / 255.0;
+            mean /= n;
+            double ss = 0;
+            for (var i = 0; i < n; i++) ss += Math.Pow(pixels[i * size + j] / 255.0 - mean, 2);
+            Assert.Equal(mean, s.Mean[j], 1e-14);
+            Assert.Equal(j == 5 ? 1.0 : Math.Sqrt(ss / n), s.Std[j], 1e-14);
+        }
+        var z = s.Apply(pixels);
+        for (var k = 0; k < z.Length; k += 7919)
+            Assert.Equal((float)((pixels[k] / 255.0 - s.Mean[k % size]) / s.Std[k % size]), z[k]);
+        Assert.Equal(0f, z[5]);
     }
 
     [Fact]
@@ -33,7 +73,7 @@ public sealed class PreprocessingTests
         Assert.Equal(-1.4142135f, a);
 
         // Applied to other data, the training statistics are used unchanged.
-        var other = s.Apply([255, 102]);
+        var other = s.Apply(new byte[] { 255, 102 });
         Assert.Equal(b, other[0]);
         Assert.Equal((float)(102 / 255.0 - 0.2), other[1]);
     }
@@ -44,7 +84,7 @@ public sealed class PreprocessingTests
         // 4 training-file samples of 1 pixel: 10, 20, 30, 250; validation = the last one (250).
         byte[] trainFile = [10, 20, 30, 250];
         byte[] labels = [0, 1, 2, 3];
-        var splits = DatasetBuilder.Build(trainFile, labels, [20], [5], [1, 1, 1],
+        var splits = DatasetBuilder.Build(trainFile, labels, new byte[] { 20 }, new byte[] { 5 }, [1, 1, 1],
                 ValidationSplit.OfCount(1, SplitFrom.End), Preprocessing.Standardize)
             .Match(s => s, e => throw new Xunit.Sdk.XunitException(e));
 
@@ -64,7 +104,7 @@ public sealed class PreprocessingTests
     public void Builder_validation_from_start_and_scale01()
     {
         byte[] trainFile = [0, 255, 51, 102];
-        var splits = DatasetBuilder.Build(trainFile, [7, 8, 9, 6], [255], [1], [1, 1, 1],
+        var splits = DatasetBuilder.Build(trainFile, new byte[] { 7, 8, 9, 6 }, new byte[] { 255 }, new byte[] { 1 }, [1, 1, 1],
                 ValidationSplit.OfCount(1, SplitFrom.Start), Preprocessing.Scale01)
             .Match(s => s, e => throw new Xunit.Sdk.XunitException(e));
         Assert.Equal([0f], splits.Validation.Images);
@@ -76,7 +116,7 @@ public sealed class PreprocessingTests
     [Fact]
     public void Builder_reports_a_bad_split_instead_of_throwing()
     {
-        var error = DatasetBuilder.Build([1, 2], [0, 1], [], [], [1, 1, 1], ValidationSplit.OfCount(2), Preprocessing.Scale01)
+        var error = DatasetBuilder.Build(new byte[] { 1, 2 }, new byte[] { 0, 1 }, Array.Empty<byte>(), Array.Empty<byte>(), [1, 1, 1], ValidationSplit.OfCount(2), Preprocessing.Scale01)
             .Match(_ => "no error", e => e);
         Assert.Equal("validation.count: 2 leaves no training samples (the training file has 2); use a count below 2", error);
     }
