@@ -1,3 +1,4 @@
+using NormLab.Core.Networks;
 using static NormLab.Tests.Unit.Core.Helpers;
 
 namespace NormLab.Tests.Unit.Core;

@@ -1,3 +1,4 @@
+using NormLab.Core.Networks;
 namespace NormLab.Tests.Unit.Core;
 
 public class StatisticsTests

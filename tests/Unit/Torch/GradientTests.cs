@@ -143,7 +143,7 @@ public sealed class GradientTests
         {
             using var target = torch.tensor(new long[] { 1, 0, 2 }).DetachFromDisposeScope();
             var s = F.softmax(t[0], 1);
-            var nll = F.nll_loss(F.log_softmax(t[0], 1), target, NormLab.Torch.Native.Reduction.Sum);
+            var nll = F.nll_loss(F.log_softmax(t[0], 1), target, NormLab.Torch.Reduction.Sum);
             return nll.add(F.mse_loss(s, t[1])).add(F.leaky_relu(t[1], 0.2).sum());
         }, (Rand(22, 9, 2), [3, 3]), (Rand(23, 9), [3, 3]));
     }
