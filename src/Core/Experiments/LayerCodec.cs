@@ -248,7 +248,7 @@ public static class LayerCodec
         {
             case Conv2D c:
                 Add("filters", Format.Number(c.Filters)); Add("kernel", Format.Number(c.Kernel)); Add("stride", Format.Number(c.Stride));
-                if (c.Padding is not null) Add("padding", c.Padding.ToString());
+                if (c.Padding is not null) Add("padding", PaddingText(c.Padding));
                 Add("useBias", Bool(c.UseBias));
                 if (c.Init is not null) items.Add(new FieldSetting("init", WriteInitializer(c.Init)));
                 break;
@@ -286,6 +286,14 @@ public static class LayerCodec
         if (layer.Name is not null) Add("name", layer.Name);
         return (layer.KindName, new FieldValue.Fields(items.ToSeq().Strict()));
     }
+
+    /// <summary>(Not <c>Padding.ToString()</c>: the derived records' generated ToString replaces the base's.)</summary>
+    public static string PaddingText(Padding padding) => padding switch
+    {
+        Padding.Explicit e => Format.Number(e.Amount),
+        Padding.Same => "same",
+        _ => "valid",
+    };
 
     static string Bool(bool v) => v ? "true" : "false";
 
