@@ -30,9 +30,9 @@ public static class ExperimentValidation
             : Validation<Problem, Seq<RunPlan>>.Fail(problems);
     }
 
-    /// <summary>A file model: a preset with overrides (it may not name another file model) or an inline network, renamed
-    /// to its key.</summary>
-    static Validation<Problem, Network> ResolveFileModel(string name, ModelSpec spec, string path) =>
+    /// <summary>A model of the file's <c>models</c> section: a preset with overrides (it may not name another file model)
+    /// or an inline network; the network is named after its key.</summary>
+    public static Validation<Problem, Network> ResolveFileModel(string name, ModelSpec spec, string path) =>
         ModelResolution.Resolve(spec, ModelCatalog.PresetsOnly, path).Map(n => n with { Name = name });
 
     public static Seq<Problem> DatasetProblems(DatasetSpec d, string path)

@@ -32,7 +32,7 @@ public static class Suggestions
     {
         var list = candidates.Distinct().ToList();
         var near = list.Select(c => (c, d: Distance(given, c))).Where(p => p.d <= MaxDistance && p.d < Math.Max(given.Length, 1))
-            .OrderBy(p => p.d).ThenBy(p => p.c, StringComparer.Ordinal).Select(p => p.c).FirstOrDefault();
+            .OrderBy(p => p.d).ThenBy(p => Math.Abs(p.c.Length - given.Length)).ThenBy(p => p.c, StringComparer.Ordinal).Select(p => p.c).FirstOrDefault();
         if (near is not null) return Some(near);
         var prefix = given.Length == 0 ? null : list
             .Where(c => c.StartsWith(given, StringComparison.OrdinalIgnoreCase) || given.StartsWith(c, StringComparison.OrdinalIgnoreCase))
