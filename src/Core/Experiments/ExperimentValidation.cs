@@ -20,13 +20,13 @@ public static class ExperimentValidation
         var catalog = new ModelCatalog(toMap(models.Bind(m => m.net.Match(n => Seq1((m.Key, n)), _ => Seq<(string, Network)>()))));
         var brokenModels = models.Filter(m => m.net.IsFail).Map(m => m.Key).Strict();
 
-        var experiments = file.Experiments.Map((i, e) => ValidateExperiment(file, catalog, brokenModels, e, i,
-            ProblemPath.Index("experiments", i))).ToSeq().Strict();
-        var problems = datasetProblems + modelProblems
-                       + DuplicateExperimentNames(file.Experiments)
-                       + experiments.Bind(e => e.Problems);
+        var experiments = file.Experiments.Indexed().Map(p => ValidateExperiment(file, catalog, brokenModels, p.Item, p.Index,
+            ProblemPath.Index("experiments", p.Index))).Strict();
+        var problems = (datasetProblems + modelProblems
+                       + experiments.Bind(e => e.Problems).Strict()
+                       + DuplicateExperimentNames(file.Experiments)).Strict();
         return problems.IsEmpty
-            ? Success<Problem, Seq<RunPlan>>(experiments.Bind(e => e.Value))
+            ? Success<Problem, Seq<RunPlan>>(experiments.Bind(e => e.Value).Strict())
             : Validation<Problem, Seq<RunPlan>>.Fail(problems);
     }
 
@@ -61,10 +61,10 @@ public static class ExperimentValidation
     }
 
     static Seq<Problem> DuplicateExperimentNames(Seq<ExperimentSpec> experiments) =>
-        experiments.Map((i, e) => (i, e.Name)).ToSeq()
-            .Bind(p => experiments.Take(p.i).ToSeq().Map((j, e) => (j, e.Name)).ToSeq().Find(q => q.Name == p.Name && p.Name.Length > 0)
-                .Map(q => new Problem(ProblemPath.Join(ProblemPath.Index("experiments", p.i), "name"),
-                    $"\"{p.Name}\" is already the name of {ProblemPath.Index("experiments", q.j)} — experiment names must be unique"))
+        experiments.Indexed()
+            .Bind(p => experiments.Indexed().Take(p.Index).ToSeq().Find(q => q.Item.Name == p.Item.Name && p.Item.Name.Length > 0)
+                .Map(q => new Problem(ProblemPath.Join(ProblemPath.Index("experiments", p.Index), "name"),
+                    $"\"{p.Item.Name}\" is already the name of {ProblemPath.Index("experiments", q.Index)} — experiment names must be unique"))
                 .ToSeq())
             .Strict();
 
@@ -82,32 +82,34 @@ public static class ExperimentValidation
     static Checked<Seq<RunPlan>> ValidateExperiment(ExperimentFile file, ModelCatalog catalog, Seq<string> brokenModels,
         ExperimentSpec e, int index, string path)
     {
-        var problems = FolderName(ProblemPath.Join(path, "name"), "the name", e.Name)
+        // Collected in a local list: LanguageExt 3's lazy Seq concatenations, enumerated twice, repeated or lost items.
+        var problems = new List<Problem>();
+        problems.AddRange(FolderName(ProblemPath.Join(path, "name"), "the name", e.Name)
             + (ExperimentSpec.Losses.Contains(e.Loss) ? Seq<Problem>()
                 : Seq1(new Problem(ProblemPath.Join(path, "loss"), Suggestions.Unknown("loss", e.Loss, ExperimentSpec.Losses))))
             + (e.Seeds.IsEmpty ? Seq1(new Problem(ProblemPath.Join(path, "seeds"), "must list at least one seed")) : Seq<Problem>())
-            + e.Seeds.Map((i, s) => (i, s)).ToSeq()
-                .Filter(p => e.Seeds.Take(p.i).Exists(s => s == p.s))
-                .Map(p => new Problem(ProblemPath.Index(ProblemPath.Join(path, "seeds"), p.i), $"seed {Format.Number(p.s)} is listed twice"))
-            + e.Threads.Match(t => Positive(ProblemPath.Join(path, "threads"), t), () => Seq<Problem>());
+            + e.Seeds.Indexed()
+                .Filter(p => e.Seeds.Take(p.Index).Exists(s => s == p.Item))
+                .Map(p => new Problem(ProblemPath.Index(ProblemPath.Join(path, "seeds"), p.Index), $"seed {Format.Number(p.Item)} is listed twice"))
+            + e.Threads.Match(t => Positive(ProblemPath.Join(path, "threads"), t), () => Seq<Problem>()));
 
         // The base configuration is validated once, whether or not a variant replaces a part of it.
         var baseDataset = ResolveDataset(file, e.Dataset, ProblemPath.Join(path, "dataset"));
         var baseModel = ResolveModel(e.Model, catalog, brokenModels, ProblemPath.Join(path, "model"));
-        problems += baseDataset.Problems + baseModel.Problems + Numbers(path, e.Optimizer, e.BatchSize, e.Budget, e.EvalEvery);
+        problems.AddRange(baseDataset.Problems + baseModel.Problems + Numbers(path, e.Optimizer, e.BatchSize, e.Budget, e.EvalEvery));
 
         var variants = e.EffectiveVariants;
-        problems += variants.Map((i, v) => (i, v)).ToSeq()
-            .Bind(p => FolderName(VariantPath(path, p.v.Name), "a variant name", p.v.Name)
-                + variants.Take(p.i).ToSeq().Find(w => w.Name == p.v.Name)
-                    .Map(_ => new Problem(VariantPath(path, p.v.Name), $"variant \"{p.v.Name}\" is listed twice")).ToSeq());
-        problems += e.Reported.Keys.ToSeq()
+        problems.AddRange(variants.Indexed()
+            .Bind(p => FolderName(VariantPath(path, p.Item.Name), "a variant name", p.Item.Name)
+                + variants.Take(p.Index).ToSeq().Find(w => w.Name == p.Item.Name)
+                    .Map(_ => new Problem(VariantPath(path, p.Item.Name), $"variant \"{p.Item.Name}\" is listed twice")).ToSeq()));
+        problems.AddRange(e.Reported.Keys.ToSeq()
             .Bind(k => (variants.Exists(v => v.Name == k) ? Seq<Problem>()
                     : Seq1(new Problem(ProblemPath.Join(ProblemPath.Join(path, "reported"), k),
                         Suggestions.Unknown("variant", k, variants.Map(v => v.Name)))))
-                + ReportedProblems(e.Reported[k], ProblemPath.Join(ProblemPath.Join(path, "reported"), k)));
+                + ReportedProblems(e.Reported[k], ProblemPath.Join(ProblemPath.Join(path, "reported"), k))));
 
-        var plans = Seq<RunPlan>();
+        var plans = new List<RunPlan>();
         foreach (var v in variants)
         {
             var vpath = VariantPath(path, v.Name);
@@ -120,21 +122,21 @@ public static class ExperimentValidation
             var evalEvery = v.EvalEvery || e.EvalEvery;
             var probes = v.Probes.IfNone(e.Probes);
             var probesPath = v.Probes.IsSome ? ProblemPath.Join(vpath, "probes") : ProblemPath.Join(path, "probes");
-            var variantProblems = dataset.Problems + model.Problems
+            var variantProblems = (dataset.Problems + model.Problems
                 + Numbers(vpath, v.Optimizer, v.BatchSize, v.Budget, v.EvalEvery)
                 + model.Value.Match(
                     net => ProbeProblems(probes, net, probesPath, v.Probes.IsNone && !e.Variants.IsEmpty ? Some(v.Name) : None),
-                    () => Seq<Problem>());
+                    () => Seq<Problem>())).Strict();
             // A base probe missing from several variants' networks is reported once per variant: each message names its variant.
-            problems += variantProblems;
+            problems.AddRange(variantProblems);
             if (!variantProblems.IsEmpty) continue;
             foreach (var (net, ds) in from n in model.Value from d in dataset.Value select (n, d))
                 foreach (var seed in e.Seeds)
-                    plans = plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, net,
+                    plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, net,
                         v.Dataset.IfNone(e.Dataset), ds, optimizer, e.Loss, batch, budget, evalEvery, probes, e.Threads,
                         e.Reported.Find(v.Name)));
         }
-        return new Checked<Seq<RunPlan>>(plans, problems.Strict());
+        return new Checked<Seq<RunPlan>>(plans.ToSeq().Strict(), problems.ToSeq().Strict());
     }
 
     static string VariantPath(string experimentPath, string variant) =>
@@ -180,15 +182,15 @@ public static class ExperimentValidation
     }
 
     public static Seq<Problem> ProbeProblems(Seq<ProbeSpec> probes, Network network, string path, Option<string> variant) =>
-        probes.Map((i, p) => (i, p)).ToSeq().Bind(x => ProbeProblems(x.p, network, ProblemPath.Index(path, x.i), variant)).Strict();
+        probes.Indexed().Bind(x => ProbeProblems(x.Item, network, ProblemPath.Index(path, x.Index), variant)).Strict();
 
     static Seq<Problem> ProbeProblems(ProbeSpec probe, Network network, string path, Option<string> variant)
     {
         var every = Positive(ProblemPath.Join(path, "every"), probe.Every);
         var values = probe is ProbeSpec.Percentiles p
-            ? p.Values.Map((i, v) => (i, v)).ToSeq().Filter(x => !(x.v >= 0 && x.v <= 100))
-                .Map(x => new Problem(ProblemPath.Index(ProblemPath.Join(path, "percentiles"), x.i),
-                    $"must be in [0, 100] (got {Format.Number(x.v)})"))
+            ? p.Values.Indexed().Filter(x => !(x.Item >= 0 && x.Item <= 100))
+                .Map(x => new Problem(ProblemPath.Index(ProblemPath.Join(path, "percentiles"), x.Index),
+                    $"must be in [0, 100] (got {Format.Number(x.Item)})"))
             : Seq<Problem>();
         var layer = probe.LayerName.Match(name =>
         {

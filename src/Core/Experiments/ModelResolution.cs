@@ -54,9 +54,9 @@ public static class ModelResolution
             var patched = indices.Map(i => (i, layer: LayerCodec.Patch(network.Layers[i], o.Fields, path))).Strict();
             var fails = patched.Bind(p => p.layer.Match(_ => Seq<Problem>(), f => f));
             if (!fails.IsEmpty) return Validation<Problem, Network>.Fail(fails.Distinct().ToSeq());
-            var layers = network.Layers.Map((i, l) =>
-                patched.Find(p => p.i == i).Match(p => p.layer.Match(x => x, _ => l), () => l));
-            return Success<Problem, Network>(network with { Layers = layers.ToSeq().Strict() });
+            var layers = network.Layers.Indexed().Map(x =>
+                patched.Find(p => p.i == x.Index).Match(p => p.layer.Match(l => l, _ => x.Item), () => x.Item));
+            return Success<Problem, Network>(network with { Layers = layers.Strict() });
         });
     }
 
@@ -70,7 +70,7 @@ public static class ModelResolution
             var kind = selector[LayerOverride.AllPrefix.Length..];
             if (!LayerCodec.Kinds.Contains(kind))
                 return Validation<Problem, Seq<int>>.Fail(Seq1(new Problem(path, Suggestions.Unknown("layer type", kind, LayerCodec.Kinds))));
-            var hits = network.Layers.Map((i, l) => (i, l)).Filter(p => p.l.KindName == kind).Map(p => p.i).ToSeq().Strict();
+            var hits = network.Layers.Indexed().Filter(p => p.Item.KindName == kind).Map(p => p.Index).Strict();
             return hits.IsEmpty
                 ? Validation<Problem, Seq<int>>.Fail(Seq1(new Problem(path,
                     $"network \"{network.Name}\" has no {kind} layer (its layers: {string.Join(", ", names)})")))

@@ -15,23 +15,25 @@ public static class Plans
     {
         var experimentNames = file.Experiments.Map(e => e.Name).Strict();
         var onlyProblems = filter.Only.Filter(n => !experimentNames.Contains(n))
-            .Map(n => new Problem("--only", Suggestions.Unknown("experiment", n, experimentNames)));
-        var selected = filter.Only.IsEmpty ? all : all.Filter(p => filter.Only.Contains(p.ExperimentName));
-        var variantNames = selected.Map(p => p.VariantName).Distinct().ToSeq().Strict();
+            .Map(n => new Problem("--only", Suggestions.Unknown("experiment", n, experimentNames))).Strict();
+        var selected = filter.Only.IsEmpty ? all : all.Filter(p => filter.Only.Contains(p.ExperimentName)).Strict();
+        // Variant names are looked up among the chosen experiments, or among all when --only chose none that exists.
+        var restricted = !filter.Only.IsEmpty && !selected.IsEmpty;
+        var variantNames = (restricted ? selected : all).Map(p => p.VariantName).Distinct().ToSeq().Strict();
         var variantProblems = filter.Variants.Filter(n => !variantNames.Contains(n))
             .Map(n => new Problem("--variant", Suggestions.Unknown("variant", n, variantNames)
-                + (filter.Only.IsEmpty ? "" : " among the experiments chosen with --only")));
+                + (restricted ? " among the experiments chosen with --only" : ""))).Strict();
         var numberProblems =
             filter.Seeds.Match(k => k > 0 ? Seq<Problem>() : Seq1(new Problem("--seeds", $"must be > 0 (got {Format.Number(k)})")), () => Seq<Problem>())
             + filter.MaxSteps.Match(n => n > 0 ? Seq<Problem>() : Seq1(new Problem("--max-steps", $"must be > 0 (got {Format.Number(n)})")), () => Seq<Problem>());
-        var problems = onlyProblems + variantProblems + numberProblems;
+        var problems = (onlyProblems + variantProblems + numberProblems).Strict();
         if (!problems.IsEmpty) return Validation<Problem, Seq<RunPlan>>.Fail(problems.Strict());
 
-        var byVariant = filter.Variants.IsEmpty ? selected : selected.Filter(p => filter.Variants.Contains(p.VariantName));
+        var byVariant = filter.Variants.IsEmpty ? selected : selected.Filter(p => filter.Variants.Contains(p.VariantName)).Strict();
         var bySeed = filter.Seeds.Match(
             k => byVariant.Filter(p => file.Experiments.Find(e => e.Name == p.ExperimentName)
                 .Map(e => e.Seeds.Take(k).Exists(s => s == p.Seed)).IfNone(true)),
-            () => byVariant);
+            () => byVariant).Strict();
         var capped = filter.MaxSteps.Match(n => bySeed.Map(p => Cap(p, n)), () => bySeed);
         return Success<Problem, Seq<RunPlan>>(capped.Strict());
     }

@@ -32,12 +32,20 @@ public static class Suggestions
     {
         var list = candidates.Distinct().ToList();
         var near = list.Select(c => (c, d: Distance(given, c))).Where(p => p.d <= MaxDistance && p.d < Math.Max(given.Length, 1))
-            .OrderBy(p => p.d).ThenBy(p => Math.Abs(p.c.Length - given.Length)).ThenBy(p => p.c, StringComparer.Ordinal).Select(p => p.c).FirstOrDefault();
+            .OrderBy(p => p.d).ThenByDescending(p => CommonPrefix(given, p.c)).ThenBy(p => Math.Abs(p.c.Length - given.Length))
+            .ThenBy(p => p.c, StringComparer.Ordinal).Select(p => p.c).FirstOrDefault();
         if (near is not null) return Some(near);
         var prefix = given.Length == 0 ? null : list
             .Where(c => c.StartsWith(given, StringComparison.OrdinalIgnoreCase) || given.StartsWith(c, StringComparison.OrdinalIgnoreCase))
             .OrderBy(c => Math.Abs(c.Length - given.Length)).ThenBy(c => c, StringComparer.Ordinal).FirstOrDefault();
         return prefix is null ? None : Some(prefix);
+    }
+
+    static int CommonPrefix(string a, string b)
+    {
+        var n = 0;
+        while (n < a.Length && n < b.Length && char.ToLowerInvariant(a[n]) == char.ToLowerInvariant(b[n])) n++;
+        return n;
     }
 
     /// <summary><c> — did you mean "x"?</c>, or the empty string when nothing is close.</summary>
