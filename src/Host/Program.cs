@@ -1,2 +1,18 @@
-// Entry point placeholder: the CLI verbs arrive with the experiment host.
-return 0;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NormLab.Host.Cli;
+
+// normlab <verb> [args]: a generic host for configuration (environment, NORMLAB_ROOT), logging and DI; System.CommandLine
+// for the verbs. The host's configuration does not see the command line — System.CommandLine owns it.
+var builder = Host.CreateApplicationBuilder();
+// Logs go to stderr: stdout carries what a verb prints (tables, OK lines), so it can be piped.
+builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.Services.AddSingleton<ExperimentFiles>();
+
+// The verbs — adding one is a class implementing ICliVerb and one line here.
+builder.Services.AddVerb<ValidateVerb>();
+builder.Services.AddVerb<SummaryVerb>();
+
+using var host = builder.Build();
+return await CliApp.RunAsync(host.Services.GetServices<ICliVerb>(), args, Console.Out, Console.Error);

@@ -1,0 +1,47 @@
+namespace NormLab.Core.Experiments;
+
+/// <summary>
+/// One study: a base configuration and its variants; every variant runs once per seed. An experiment without variants
+/// runs its base configuration as the single variant <c>base</c>; with variants, only the variants run.
+/// </summary>
+/// <param name="Dataset">The name of a dataset of the file, or a bare source (<c>mnist</c>, <c>fashion-mnist</c>).</param>
+/// <param name="EvalEvery">Evaluate every N optimizer steps; None: once per epoch. The host always evaluates at the end.</param>
+/// <param name="Seeds">Empty means [1].</param>
+/// <param name="Threads">libtorch intra-op threads; None: the host's default.</param>
+/// <param name="Reported">The source study's numbers by variant name.</param>
+public sealed record ExperimentSpec(
+    string Name,
+    string Dataset,
+    ModelSpec Model,
+    OptimizerSpec Optimizer,
+    Budget Budget,
+    string Description = "",
+    string Loss = ExperimentSpec.CrossEntropy,
+    int BatchSize = 32,
+    Option<int> EvalEvery = default,
+    Seq<int> Seeds = default,
+    Option<int> Threads = default,
+    Seq<ProbeSpec> Probes = default,
+    Seq<VariantSpec> Variants = default,
+    Map<string, ReportedResult> Reported = default)
+{
+    public const string CrossEntropy = "cross_entropy";
+
+    public static Seq<string> Losses => Seq1(CrossEntropy);
+
+    public static Seq<int> DefaultSeeds => Seq1(1);
+
+    public Seq<int> Seeds { get; init; } = Seeds.IsEmpty ? DefaultSeeds : Seeds;
+
+    /// <summary>The variants that run: the listed ones, or the single <c>base</c>.</summary>
+    public Seq<VariantSpec> EffectiveVariants => Variants.IsEmpty ? Seq1(new VariantSpec(VariantSpec.BaseName)) : Variants;
+}
+
+/// <summary>
+/// A whole experiments file: named datasets and models that experiments refer to, and the experiments in order.
+/// (YAML's <c>defaults:</c> block is applied by the reader to every experiment and is not kept here.)
+/// </summary>
+public sealed record ExperimentFile(
+    Map<string, DatasetSpec> Datasets = default,
+    Map<string, ModelSpec> Models = default,
+    Seq<ExperimentSpec> Experiments = default);

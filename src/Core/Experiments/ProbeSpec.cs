@@ -1,0 +1,50 @@
+using NormLab.Core.Networks;
+
+namespace NormLab.Core.Experiments;
+
+/// <summary>
+/// A measurement taken during training every <see cref="Every"/> optimizer steps (and written to probes.csv), on the layer
+/// answering to a name (a user name or a generated one such as <c>batch_norm_2</c>, see <see cref="LayerNames"/>).
+/// </summary>
+public abstract record ProbeSpec(int Every)
+{
+    /// <summary>The YAML <c>type</c> and probes.csv's <c>probe</c> column.</summary>
+    public abstract string TypeName { get; }
+
+    public static Seq<string> TypeNames => Seq("percentiles", "batch_stats", "grad_norm");
+
+    /// <summary>
+    /// Percentiles of the values of the named layer's OUTPUT over a training batch (Ioffe &amp; Szegedy, figure 1: the 15th,
+    /// 50th and 85th percentiles of a sigmoid's input — probe the layer that feeds it, <see cref="Presets.IoffePreActivation"/>).
+    /// An empty list means the default [15, 50, 85].
+    /// </summary>
+    public sealed record Percentiles(string Layer, int Every, Seq<double> Values = default) : ProbeSpec(Every)
+    {
+        public static Seq<double> DefaultValues => Seq(15.0, 50.0, 85.0);
+
+        public Seq<double> Values { get; init; } = Values.IsEmpty ? DefaultValues : Values;
+
+        public override string TypeName => "percentiles";
+    }
+
+    /// <summary>Per-channel mean and (biased) variance of the named layer's output over a training batch.</summary>
+    public sealed record BatchStats(string Layer, int Every) : ProbeSpec(Every)
+    {
+        public override string TypeName => "batch_stats";
+    }
+
+    /// <summary>L2 norms of the parameter gradients of the named layer, or of every layer with parameters when None.</summary>
+    public sealed record GradNorm(int Every, Option<string> Layer = default) : ProbeSpec(Every)
+    {
+        public override string TypeName => "grad_norm";
+    }
+
+    /// <summary>The layer probed, if the probe names one.</summary>
+    public Option<string> LayerName => this switch
+    {
+        Percentiles p => Some(p.Layer),
+        BatchStats b => Some(b.Layer),
+        GradNorm g => g.Layer,
+        _ => None,
+    };
+}

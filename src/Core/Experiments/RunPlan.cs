@@ -1,0 +1,45 @@
+using NormLab.Core.Networks;
+
+namespace NormLab.Core.Experiments;
+
+/// <summary>
+/// One run, fully resolved: what the engine trains and what the host writes to the run's config.yaml. Everything a run
+/// needs is here, nothing refers back to the file: the network is resolved and validated, the dataset spelled out.
+/// </summary>
+public sealed record RunPlan(
+    string ExperimentName,
+    string Description,
+    string VariantName,
+    int Seed,
+    Network Network,
+    string DatasetName,
+    DatasetSpec Dataset,
+    OptimizerSpec Optimizer,
+    string Loss,
+    int BatchSize,
+    Budget Budget,
+    Option<int> EvalEvery,
+    Seq<ProbeSpec> Probes,
+    Option<int> Threads,
+    Option<ReportedResult> Reported)
+{
+    /// <summary>Total optimizer steps of the run.</summary>
+    public long TotalSteps => Budget.TotalSteps(Dataset, BatchSize);
+
+    /// <summary><c>experiment/variant/seed-n</c>, the run's folder under the results root.</summary>
+    public string RelativeFolder => $"{ExperimentName}/{VariantName}/seed-{Format.Number(Seed)}";
+}
+
+/// <summary>
+/// Which runs of a file to plan (the CLI's <c>--only</c>, <c>--variant</c>, <c>--seeds K</c>, <c>--max-steps N</c>): the
+/// named experiments (empty: all), the named variants (empty: all; an experiment with none of them is skipped), only the
+/// first K seeds of each experiment, and every budget capped at N optimizer steps (epochs become steps).
+/// </summary>
+public sealed record PlanFilter(
+    Seq<string> Only = default,
+    Seq<string> Variants = default,
+    Option<int> Seeds = default,
+    Option<int> MaxSteps = default)
+{
+    public static PlanFilter All { get; } = new();
+}

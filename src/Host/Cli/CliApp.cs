@@ -1,0 +1,40 @@
+using System.CommandLine;
+
+namespace NormLab.Host.Cli;
+
+/// <summary>
+/// The command line: a root command with every registered verb. Parse errors (a missing argument, an unknown option)
+/// are user mistakes: they are printed with a pointer to <c>--help</c> and give exit code 2.
+/// </summary>
+public static class CliApp
+{
+    public const string Description =
+        "NormLab — a laboratory for Batch Normalization experiments (experiments.yaml → runs → results/ → report).";
+
+    public static RootCommand Root(IEnumerable<ICliVerb> verbs)
+    {
+        var root = new RootCommand(Description);
+        foreach (var verb in verbs) root.Subcommands.Add(verb.Command);
+        return root;
+    }
+
+    /// <summary>Parses and runs; output and errors go to the given writers (the console in Program.cs, strings in tests).</summary>
+    public static async Task<int> RunAsync(IEnumerable<ICliVerb> verbs, string[] args, TextWriter output, TextWriter error,
+        CancellationToken cancellation = default)
+    {
+        var parsed = Root(verbs).Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not null && !IsHelp(args))
+        {
+            foreach (var e in parsed.Errors) await error.WriteLineAsync(e.Message);
+            var verb = parsed.CommandResult.Command.Name;
+            await error.WriteLineAsync(parsed.CommandResult.Command is RootCommand
+                ? "see: normlab --help"
+                : $"see: normlab {verb} --help");
+            return ExitCodes.UserError;
+        }
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await parsed.InvokeAsync(configuration, cancellation);
+    }
+
+    static bool IsHelp(string[] args) => args.Any(a => a is "-h" or "--help" or "-?");
+}
