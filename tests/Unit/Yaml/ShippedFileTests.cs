@@ -89,4 +89,14 @@ public class ShippedFileTests
         Assert.Contains("- batch_norm: {convention: window, epsilon: 1E-08, affine: true, trackRunningStats: true, implementation: scratch, window: 5}", text);
         Assert.StartsWith(Lines("experiment: lenet-bn-study", "variant: lenet_bn1", "seed: 1"), text);
     }
+
+    [Fact]
+    public void The_example_in_the_schema_documentation_is_a_valid_file()
+    {
+        var doc = System.IO.File.ReadAllText(Path.Combine(RepoRoot(), "docs", "experiments-schema.md"));
+        var start = doc.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+        var (_, plans) = Ok(YamlDocuments.ReadPlans(yaml, PlanFilter.All));
+        Assert.Equal(9, plans.Count);
+    }
 }
