@@ -14,6 +14,7 @@ public static class BnLaws
         ["P5"] = f => BnProperties.P5_EvalIsPerRow(f),
         ["P6a"] = f => BnProperties.P6a_CumulativeAverages(f),
         ["P6b"] = f => BnProperties.P6b_MomentumConverges(f),
+        ["P6d"] = f => BnProperties.P6d_WindowAveragesLastBatches(f),
         ["P6c"] = f => BnProperties.P6c_UntrackedTrainEqualsEval(f),
         ["P7"] = f => BnProperties.P7_Gradients(f),
         ["P8"] = f => BnProperties.P8_NativeAgreesWithScratch(RealBn.Factory, f),
@@ -39,6 +40,7 @@ public static class BnLaws
         (Mutation.KerasStoresUnbiased, ["P6b", "P10"]),
         (Mutation.TorchStoresBiased, ["P6b", "P10", "P8"]),
         (Mutation.UntrackedEvalUsesInitialStatistics, ["P6c"]),
+        (Mutation.WindowOneTooMany, ["P6d"]),
         (Mutation.DetachedStatistics, ["P7", "P8"]),
     ];
 }

@@ -46,7 +46,7 @@ public static class BnProperties
     /// mean is within e and the variance (mean of squares of values ≤ √n… averaging to ≤ 1) within 2e + e².
     /// Float32 and float64 cases; float64 covers the ill-conditioned range (offset 1e3, spread 1e-3).
     /// </summary>
-    public static PropertyDef<BnCase> P1_TrainNormalises(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<BnCase> P1_TrainNormalises(BnFactory make, int maxTest = 1000) => new(
         "P1 train output has per-channel mean 0 and biased variance σ²/(σ²+ε)",
         BnGen.Cases(new BnGenOptions { Precisions = [Precision.Float32, Precision.Float64] }),
         c =>
@@ -77,7 +77,7 @@ public static class BnProperties
     /// L = Σ g·y (2 × <see cref="ErrorModel.InputGradient"/>) for a fixed upstream g_i = sin(1 + 0.7·i). Float32 only:
     /// native BN has float32 γ/β.
     /// </summary>
-    public static PropertyDef<WithExtra<AffineParams>> P2_Affine(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<WithExtra<AffineParams>> P2_Affine(BnFactory make, int maxTest = 500) => new(
         "P2 output = γ·x̂ + β; affine=false equals γ=1, β=0 in output and input gradient",
         BnGen.Cases(Float32Only, AffineGen),
         w =>
@@ -137,7 +137,7 @@ public static class BnProperties
     /// precision (≤ u·(M' + a·M) per value, moving x̂' by at most that over D' times (1+√n)). In float32 b is clamped
     /// so a·x+b keeps |offset|/spread ≤ 100 (see <see cref="BnGenOptions.MaxFloat32Condition"/>); float64 takes any b.
     /// </summary>
-    public static PropertyDef<WithExtra<Transform>> P3_ShiftScaleInvariance(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<WithExtra<Transform>> P3_ShiftScaleInvariance(BnFactory make, int maxTest = 1000) => new(
         "P3 BN(a·x + b) = ρ·BN(x), ρ = a·√(σ²+ε)/√(a²σ²+ε)",
         BnGen.Cases(new BnGenOptions { Precisions = [Precision.Float32, Precision.Float64] },
             from a in Choose(-2, 2) from b in Gen.Frequency((1, Gen.Constant(0.0)), (3, Choose(-3, 3).Select(e => Math.Pow(10, e)))) from neg in Gen.Elements(false, true)
@@ -183,7 +183,7 @@ public static class BnProperties
     /// eval (after one training batch; per value at most 4 roundings of (x − m)·(v+ε)^-½: 4u·((|x|+|m|)/√(v+ε) + |y|),
     /// twice). The permutation is the argsort of 8 generated keys, so it shrinks with N.
     /// </summary>
-    public static PropertyDef<WithExtra<double[]>> P4_PermutationEquivariance(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<WithExtra<double[]>> P4_PermutationEquivariance(BnFactory make, int maxTest = 500) => new(
         "P4 permuting the batch permutes the output (train and eval)",
         BnGen.Cases(Float32Only, Gen.Choose(0, 1_000_000).Select(i => (double)i).ArrayOf(8)),
         w =>
@@ -228,7 +228,7 @@ public static class BnProperties
     /// alone or in a generated sub-batch — equals its row in the full batch (the same elementwise computation per value:
     /// 4u·((|x|+|m|)/√(v+ε) + |y|) for each of the two, see P4).
     /// </summary>
-    public static PropertyDef<WithExtra<bool[]>> P5_EvalIsPerRow(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<WithExtra<bool[]>> P5_EvalIsPerRow(BnFactory make, int maxTest = 500) => new(
         "P5 eval: each row independent of the other rows and of the batch size, repeats exactly",
         BnGen.Cases(Float32Only with { MaxBatches = 3 }, Gen.Elements(false, true).ArrayOf(8)),
         w =>
@@ -275,7 +275,7 @@ public static class BnProperties
     /// each batch variance within n/(n−1)·<see cref="ErrorModel.Variance"/>, each of the K updates r ← (1−w)r + w·b adds
     /// ≤ 3u·(|r| + |b|). Then eval output equals normalising with those statistics (per value 4u·((|x|+|m|)/√(v+ε)+|y|)).
     /// </summary>
-    public static PropertyDef<BnCase> P6a_CumulativeAverages(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<BnCase> P6a_CumulativeAverages(BnFactory make, int maxTest = 500) => new(
         "P6a cumulative: running stats = mean of batch means and of unbiased batch variances; eval normalises with them",
         BnGen.Cases(Float32Only with { Conventions = [BnConvention.Cumulative], MinBatches = 2, MaxBatches = 5 }),
         c =>
@@ -312,7 +312,7 @@ public static class BnProperties
     /// <see cref="ErrorModel.Variance"/>) plus 3u·(|r|+|s|) per update (the recursion is a contraction: errors do not grow).
     /// Then eval normalises with the running statistics (as in 6a).
     /// </summary>
-    public static PropertyDef<WithExtra<int>> P6b_MomentumConverges(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<WithExtra<int>> P6b_MomentumConverges(BnFactory make, int maxTest = 500) => new(
         "P6b one batch repeated: running stats approach its statistics geometrically (torch: unbiased var; keras: biased)",
         BnGen.Cases(Float32Only with { Conventions = [BnConvention.Torch, BnConvention.Keras], ExplicitMomentum = true }, Gen.Choose(1, 12)),
         w =>
@@ -346,7 +346,7 @@ public static class BnProperties
 
     // ---------------------------------------------------------------------------------------------------------------
     /// <summary>6c. trackRunningStats=false: eval computes exactly what training computes (the same batch statistics): bit for bit.</summary>
-    public static PropertyDef<BnCase> P6c_UntrackedTrainEqualsEval(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<BnCase> P6c_UntrackedTrainEqualsEval(BnFactory make, int maxTest = 500) => new(
         "P6c trackRunningStats=false: train and eval outputs identical",
         BnGen.Cases(Float32Only),
         c =>
@@ -365,13 +365,46 @@ public static class BnProperties
 
     // ---------------------------------------------------------------------------------------------------------------
     /// <summary>
+    /// 6d. (beyond the list, the fourth convention) window N over 1–8 batches: running mean and variance are the
+    /// means of the last min(K, N) batch means and unbiased batch variances. Tolerance: batch statistic errors as in 6a,
+    /// plus the averaging of ≤ N terms (N·u relative). Then eval normalises with them.
+    /// </summary>
+    public static PropertyDef<BnCase> P6d_WindowAveragesLastBatches(BnFactory make, int maxTest = 500) => new(
+        "P6d window N: running stats = mean of the last N batch means and unbiased batch variances",
+        BnGen.Cases(Float32Only with { Conventions = [BnConvention.Window], MinBatches = 1, MaxBatches = 8 }),
+        c =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var spec = c.Spec with { TrackRunningStats = true, Affine = false };
+            using var bn = make(spec, c.C, c.SampleRank);
+            for (var k = 0; k < c.Batches; k++) bn.Forward(c.Tensor(k));
+            var last = Enumerable.Range(0, c.Batches).Skip(Math.Max(0, c.Batches - spec.Window)).Select(k => ChannelStats.Of(c.Values(k), c.Shape)).ToArray();
+            var st = bn.State!;
+            var u = U(c.Precision);
+            var n = last[0].N;
+            var terms = last.Length;
+            for (var ch = 0; ch < c.C; ch++)
+            {
+                var means = last.Select(s => s.Mean[ch]).ToArray();
+                var vars = last.Select(s => s.UnbiasedVar(ch)).ToArray();
+                var tolMean = last.Max(s => Mean(u, n, s.MaxAbs[ch])) + 2 * (terms + 1) * u * means.Max(Math.Abs);
+                var tolVar = (double)n / (n - 1) * last.Max(s => Variance(u, n, s.MaxAbs[ch], Math.Sqrt(s.BiasedVar[ch]))) + 2 * (terms + 1) * u * vars.Max();
+                Near(st.Mean[ch], means.Average(), tolMean, $"channel {ch}: running mean after {c.Batches} batches (window {spec.Window}) vs mean of the last {terms} batch means [{AffineParams.Show(means)}]");
+                Near(st.Var[ch], vars.Average(), tolVar, $"channel {ch}: running var after {c.Batches} batches (window {spec.Window}) vs mean of the last {terms} unbiased variances [{AffineParams.Show(vars)}]");
+            }
+            EvalNormalisesWithState(bn, c, c.Batches - 1, spec.ResolvedEpsilon);
+        },
+        maxTest);
+
+    // ---------------------------------------------------------------------------------------------------------------
+    /// <summary>
     /// 7. Gradients (float64, γ = 1): for L = Σ g·y, per channel Σᵢ ∂L/∂xᵢ = 0 and Σᵢ ∂L/∂xᵢ·x̂ᵢ = (n·mean(g·x̂)/D)·ε/(σ²+ε)
     /// (orthogonal to x̂ up to exactly that ε term: Σx̂² = n·σ²/(σ²+ε)). Tolerance: n × the per-element gradient bound
     /// (<see cref="ErrorModel.InputGradient"/>; |x̂| sums to ≤ n). Then central finite differences at 4 coordinates with
     /// h = 10⁻³·D: the truncation error is estimated from the data by Richardson's rule (|FD(h) − FD(2h)|/3, ×2 for
     /// safety) and the roundoff bounded by Σ|g|·e/h (e: <see cref="ErrorModel.Normalised"/> in float64).
     /// </summary>
-    public static PropertyDef<WithExtra<GradientProbe>> P7_Gradients(BnFactory make, int maxTest = 50) => new(
+    public static PropertyDef<WithExtra<GradientProbe>> P7_Gradients(BnFactory make, int maxTest = 300) => new(
         "P7 ∂L/∂x sums to 0 per channel, is orthogonal to x̂ up to the ε term, and matches central differences (float64)",
         BnGen.Cases(new BnGenOptions { Precisions = [Precision.Float64] },
             from g in Gen.Choose(-1000, 1000).Select(i => i / 1000.0).ArrayOf(512)
@@ -447,7 +480,7 @@ public static class BnProperties
     /// n·u·Σ|g·x̂|)), ∂L/∂β = Σ g (2·n·u·Σ|g|), running statistics (2 × the per-update bounds of 6a), batch counts (exactly),
     /// and the eval output afterwards (per value bound of P4 plus the running statistics' difference propagated).
     /// </summary>
-    public static PropertyDef<WithExtra<AffineParams>> P8_NativeAgreesWithScratch(BnFactory native, BnFactory scratch, int maxTest = 60) => new(
+    public static PropertyDef<WithExtra<AffineParams>> P8_NativeAgreesWithScratch(BnFactory native, BnFactory scratch, int maxTest = 300) => new(
         "P8 native and scratch agree on outputs, gradients and running statistics",
         BnGen.Cases(Float32Only with { MaxBatches = 3 }, AffineGen),
         w =>
@@ -525,7 +558,7 @@ public static class BnProperties
     /// num_batches_tracked counts the non-empty training forwards only; an eval forward or an empty batch leaves every
     /// statistic bit for bit as it was; an empty batch gives an empty output of the input's shape. Exact: no arithmetic.
     /// </summary>
-    public static PropertyDef<WithExtra<int[]>> P9_Bookkeeping(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<WithExtra<int[]>> P9_Bookkeeping(BnFactory make, int maxTest = 500) => new(
         "P9 num_batches_tracked counts training forwards only; eval and empty batches change no statistic",
         BnGen.Cases(Float32Only, Gen.Choose(1, 8).SelectMany(len => Gen.Choose(0, 3).ArrayOf(len)),
             ops => Enumerable.Range(0, ops.Length).Where(_ => ops.Length > 1).Select(i => ops.Where((_, j) => j != i).ToArray())),
@@ -561,7 +594,7 @@ public static class BnProperties
     /// variances with var_torch − q^K = n/(n−1)·(var_keras − q^K), q = 1 − m_torch (both start at 1, so only the batch
     /// contributions carry the factor). Tolerance: each side within the per-update bounds of 6a, summed over K updates.
     /// </summary>
-    public static PropertyDef<WithExtra<double>> P10_KerasTorchDuality(BnFactory make, int maxTest = 100) => new(
+    public static PropertyDef<WithExtra<double>> P10_KerasTorchDuality(BnFactory make, int maxTest = 500) => new(
         "P10 keras(m) and torch(1−m): equal running means, running variances differ by exactly n/(n−1)",
         BnGen.Cases(Float32Only with { MaxBatches = 4 }, Gen.Choose(5, 95).Select(i => i / 100.0)),
         w =>

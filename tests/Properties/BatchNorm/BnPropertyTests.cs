@@ -14,6 +14,7 @@ public class BnPropertyTests
     [Fact] public void P6a_cumulative_averages_batch_statistics() => PropertyRunner.Check(BnProperties.P6a_CumulativeAverages(RealBn.Factory));
     [Fact] public void P6b_momentum_converges_geometrically() => PropertyRunner.Check(BnProperties.P6b_MomentumConverges(RealBn.Factory));
     [Fact] public void P6c_untracked_train_equals_eval() => PropertyRunner.Check(BnProperties.P6c_UntrackedTrainEqualsEval(RealBn.Factory));
+    [Fact] public void P6d_window_averages_the_last_batches() => PropertyRunner.Check(BnProperties.P6d_WindowAveragesLastBatches(RealBn.Factory));
     [Fact] public void P7_gradients() => PropertyRunner.Check(BnProperties.P7_Gradients(RealBn.Factory));
     [Fact] public void P8_native_agrees_with_scratch() => PropertyRunner.Check(BnProperties.P8_NativeAgreesWithScratch(RealBn.Factory, RealBn.Factory));
     [Fact] public void P9_bookkeeping() => PropertyRunner.Check(BnProperties.P9_Bookkeeping(RealBn.Factory));

@@ -28,6 +28,8 @@ public enum Mutation
     TorchStoresBiased,
     /// <summary>cumulative convention weighing the k-th batch by 1/(k+1).</summary>
     CumulativeOneOverKPlusOne,
+    /// <summary>window convention averaging the last N+1 batches (off by one).</summary>
+    WindowOneTooMany,
     /// <summary>Off-by-one: batch statistics from the first N−1 rows only (permutation-sensitive).</summary>
     StatisticsSkipLastRow,
     /// <summary>γ·x̂, β forgotten.</summary>
@@ -163,7 +165,7 @@ public sealed class MutantBn : IBnUnderTest
             case BnConvention.Window:
             {
                 window.Enqueue((batchMean, unbiased));
-                while (window.Count > Spec.Window) window.Dequeue();
+                while (window.Count > Spec.Window + (mutation == Mutation.WindowOneTooMany ? 1 : 0)) window.Dequeue();
                 for (var c = 0; c < channels; c++)
                 {
                     mean[c] = window.Average(s => s.Mean[c]);

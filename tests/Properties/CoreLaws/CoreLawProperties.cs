@@ -33,7 +33,7 @@ public static class CoreLawProperties
     /// compiled modules' actual output shapes, layer by layer (observed during the forward pass), in train and in eval.
     /// Exact: shapes are integers.
     /// </summary>
-    public static PropertyDef<NetworkCase> P12_ShapeInferenceMatchesCompiled(Func<Network, Validation<Problem, NetworkShape>> infer, int maxTest = 60) => new(
+    public static PropertyDef<NetworkCase> P12_ShapeInferenceMatchesCompiled(Func<Network, Validation<Problem, NetworkShape>> infer, int maxTest = 300) => new(
         "P12 inferred shapes equal the compiled network's output shapes",
         Cases(classifier: false),
         c =>
@@ -66,7 +66,7 @@ public static class CoreLawProperties
     /// path and at least one naming the injected mistake's path; the interpreter never throws on them and returns Fail for
     /// every one that shape inference rejects (all but the network-level name mistakes).
     /// </summary>
-    public static PropertyDef<InvalidNetwork> P13_InvalidNetworksRejected(Func<Network, Validation<Problem, Network>> validate, int maxTest = 200) => new(
+    public static PropertyDef<InvalidNetwork> P13_InvalidNetworksRejected(Func<Network, Validation<Problem, Network>> validate, int maxTest = 1000) => new(
         "P13 invalid networks are rejected with a problem naming the path; compiling them fails without throwing",
         InvalidNetworkGen.Networks,
         n =>
@@ -95,7 +95,7 @@ public static class CoreLawProperties
     /// SGD step (dropout masks included: they come from the seeded generator too); a different seed gives different
     /// initial parameters (every generated classifier has a randomly initialised dense layer). Exact: bitwise.
     /// </summary>
-    public static PropertyDef<NetworkCase> P14_SeedsAreReproducible(Func<Network, ulong, CompiledNetwork> compile, int maxTest = 40) => new(
+    public static PropertyDef<NetworkCase> P14_SeedsAreReproducible(Func<Network, ulong, CompiledNetwork> compile, int maxTest = 100) => new(
         "P14 same seed: bit-identical weights and first-step losses; different seeds: different weights",
         Cases(classifier: true),
         c =>

@@ -20,7 +20,7 @@ public static class NetworkText
     public static string Describe(Layer? l) => l switch
     {
         null => "null",
-        Conv2D c => $"conv2d(filters {c.Filters}, kernel {c.Kernel}, stride {c.Stride}, padding {c.ResolvedPadding}{Named(c.Name)})",
+        Conv2D c => $"conv2d(filters {c.Filters}, kernel {c.Kernel}, stride {c.Stride}, padding {PaddingText(c.ResolvedPadding)}{Named(c.Name)})",
         Dense d => $"dense({d.Units}{Named(d.Name)})",
         NormLab.Core.Networks.BatchNorm b => $"batch_norm({b.ConventionName}{(b.Momentum is double m ? $", momentum {m.ToString(CultureInfo.InvariantCulture)}" : "")}{(b.Epsilon is double e ? $", eps {e.ToString(CultureInfo.InvariantCulture)}" : "")}{Named(b.Name)})",
         Activation a => $"{a.KindText}{Named(a.Name)}",
@@ -30,6 +30,14 @@ public static class NetworkText
         Dropout d => $"dropout({d.Rate.ToString(CultureInfo.InvariantCulture)}{Named(d.Name)})",
         LayerNorm n => $"layer_norm(eps {n.Epsilon.ToString(CultureInfo.InvariantCulture)}{Named(n.Name)})",
         _ => l.KindName,
+    };
+
+    // The nested padding records print their own record syntax; show the YAML spelling instead.
+    static string PaddingText(Padding p) => p switch
+    {
+        Padding.Explicit e => e.Amount.ToString(CultureInfo.InvariantCulture),
+        Padding.Same => "same",
+        _ => "valid",
     };
 
     static string Named(string? name) => name is null ? "" : $", name \"{name}\"";

@@ -11,14 +11,19 @@ namespace NormLab.Tests.Properties.Infrastructure;
 /// </summary>
 public sealed record PropertyDef<T>(string Name, Arbitrary<T> Cases, Action<T> Body, int MaxTest) : IProperty
 {
-    public PropertyFailure? Falsify() => PropertyRunner.Falsify(this);
+    public PropertyOutcome Run() => PropertyRunner.Run(this);
+    public PropertyFailure? Falsify() => Run().Failure;
 }
+
+/// <summary>How a run went: the cases FsCheck tried and the failure, if any.</summary>
+public sealed record PropertyOutcome(int Tests, PropertyFailure? Failure);
 
 /// <summary>A property of any case type, for tables of properties (the mutant matrix).</summary>
 public interface IProperty
 {
     string Name { get; }
     int MaxTest { get; }
+    PropertyOutcome Run();
     PropertyFailure? Falsify();
 }
 
@@ -73,12 +78,15 @@ public static class PropertyRunner
     /// <summary>Runs the property; throws <see cref="PropertyFailedException"/> with the shrunk case when it is falsified.</summary>
     public static void Check(IProperty property)
     {
-        var failure = property.Falsify();
-        if (failure is not null) throw new PropertyFailedException(failure.Describe());
+        var outcome = property.Run();
+        if (outcome.Failure is not null) throw new PropertyFailedException(outcome.Failure.Describe());
+        // A pass must mean every requested case ran (no silent early stop).
+        if (outcome.Tests != property.MaxTest)
+            throw new PropertyFailedException($"property '{property.Name}' ran {outcome.Tests} of {property.MaxTest} cases");
     }
 
-    /// <summary>Runs the property and returns its failure, or null when every case passed (used by the mutant tests).</summary>
-    public static PropertyFailure? Falsify<T>(PropertyDef<T> property)
+    /// <summary>Runs the property: the number of cases tried and the failure, or null when every case passed.</summary>
+    public static PropertyOutcome Run<T>(PropertyDef<T> property)
     {
         var seed = Seed;
         var runner = new CapturingRunner();
@@ -93,17 +101,17 @@ public static class PropertyRunner
         FsCheck.Check.One(config, Prop.ForAll(property.Cases, property.Body));
         return runner.Result switch
         {
-            TestResult.Failed f => new PropertyFailure(
+            TestResult.Passed p => new PropertyOutcome(p.Item1.NumberOfTests, null),
+            TestResult.Failed f => new PropertyOutcome(f.Item1.NumberOfTests, new PropertyFailure(
                 property.Name, seed, f.Item1.NumberOfTests, f.Item1.NumberOfShrinks,
                 Args(f.Item2), Args(f.Item3), Reason(f.Item4),
                 $"(seed {f.Item5.Seed}, gamma {f.Item5.Gamma}, size {f.Item7})")
             {
                 IsViolation = f.Item4 is Outcome.Failed { Item: PropertyViolation },
-            },
-            TestResult.Exhausted e => new PropertyFailure(property.Name, seed, e.Item.NumberOfTests, 0, "", "",
-                "exhausted: too many cases rejected", ""),
-            null => throw new InvalidOperationException($"FsCheck reported no result for {property.Name}"),
-            _ => null,
+            }),
+            TestResult.Exhausted e => new PropertyOutcome(e.Item.NumberOfTests, new PropertyFailure(property.Name, seed,
+                e.Item.NumberOfTests, 0, "", "", "exhausted: too many cases rejected", "")),
+            _ => throw new InvalidOperationException($"FsCheck reported no result for {property.Name}"),
         };
     }
 
