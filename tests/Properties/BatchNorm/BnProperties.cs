@@ -310,7 +310,8 @@ public static class BnProperties
     /// batch variance — the error shrinks by exactly q per step, so eval(x) tends to train(x) under keras and to the
     /// normalisation with σ²·n/(n−1) under torch. Tolerance: batch statistic error (<see cref="ErrorModel.Mean"/>,
     /// <see cref="ErrorModel.Variance"/>) plus 3u·(|r|+|s|) per update (the recursion is a contraction: errors do not grow).
-    /// Then eval normalises with the running statistics (as in 6a).
+    /// Then eval(x) is within the q^T gap (plus rounding) of its limit: train(x) under keras, train(x) with the variance
+    /// scaled by exactly n/(n−1) under torch.
     /// </summary>
     public static PropertyDef<WithExtra<int>> P6b_MomentumConverges(BnFactory make, int maxTest = 500) => new(
         "P6b one batch repeated: running stats approach its statistics geometrically (torch: unbiased var; keras: biased)",
@@ -340,7 +341,32 @@ public static class BnProperties
                 Near(st.Mean[ch], expectedMean, tolMean, $"channel {ch}: running mean after {T} steps (q = {q:G4}) vs μ + q^T·(0 − μ)");
                 Near(st.Var[ch], expectedVar, tolVar, $"channel {ch}: running var after {T} steps (q = {q:G4}) vs s + q^T·(1 − s), s = {(torchStyle ? "unbiased" : "biased")} {sv:G6}");
             }
-            EvalNormalisesWithState(bn, c, 0, spec.ResolvedEpsilon);
+            // Train/inference consistency: eval(x) tends to the training output train(x) — keras: itself; torch: the same
+            // normalisation with σ²·n/(n−1), i.e. train(x)·√((σ²+ε)/(σ²·n/(n−1)+ε)). The remaining gap is the closed form's
+            // q^T term, |(x − r_m)/√(r_v+ε) − (x − μ)/√(s+ε)|; on top of it: the training output's error e (times the
+            // scale), the eval rounding (P4's bound) and the running statistics' tolerances propagated through (x−m)/√(v+ε).
+            var eps = spec.ResolvedEpsilon;
+            var x = c.Values();
+            using var fresh = make(spec, c.C, c.SampleRank);
+            var yTrain = TensorData.Doubles(fresh.Forward(c.Tensor()));
+            bn.Eval();
+            var yEval = TensorData.Doubles(bn.Forward(c.Tensor()));
+            for (var i = 0; i < x.Length; i++)
+            {
+                var ch = c.ChannelOf(i);
+                var sv = torchStyle ? s.UnbiasedVar(ch) : s.BiasedVar[ch];
+                var qt = Math.Pow(q, T);
+                var (rm, rv) = (s.Mean[ch] * (1 - qt), sv + qt * (1 - sv));
+                var scale = Math.Sqrt((s.BiasedVar[ch] + eps) / (sv + eps));
+                var gap = Math.Abs((x[i] - rm) / Math.Sqrt(rv + eps) - (x[i] - s.Mean[ch]) / Math.Sqrt(sv + eps));
+                var tolMean = Mean(u, s.N, s.MaxAbs[ch]) + 3 * T * u * 2 * Math.Abs(s.Mean[ch]);
+                var tolVar = (double)s.N / (s.N - 1) * Variance(u, s.N, s.MaxAbs[ch], Math.Sqrt(s.BiasedVar[ch])) + 3 * T * u * 2 * Math.Max(1, sv);
+                var v = rv + eps;
+                var propagated = tolMean / Math.Sqrt(v) + (Math.Abs(x[i] - rm) + tolMean) * tolVar / (2 * v * Math.Sqrt(Math.Max(v - tolVar, eps)));
+                var tol = scale * Normalised(u, s.N, s.MaxAbs[ch], Math.Sqrt(s.BiasedVar[ch] + eps)) + EvalBound(u, x[i], rm, rv, eps, yEval[i]) + propagated;
+                Near(yEval[i], yTrain[i] * scale, gap + tol,
+                    $"eval(x)[{i}] (channel {ch}) after {T} steps vs the {(torchStyle ? "torch limit train(x)·√((σ²+ε)/(σ²·n/(n−1)+ε))" : "keras limit train(x)")} (q^T gap {gap:G3})");
+            }
         },
         maxTest);
 
