@@ -198,7 +198,8 @@ public sealed class ExperimentReader
         if (m.Has("model") && m.Has("override"))
             r.Error(path, "give either model (a whole model) or override (changes to the experiment's model), not both");
         var model = m["model"] is { } mn ? spec.Model(mn, m.PathOf("model"), name) : null;
-        if (m["override"] is { } on && spec.Overrides(on, m.PathOf("override")) is { } overrides)
+        // Core reports override problems under the variant's model (…variants.bn.model.override.<selector>): read them there.
+        if (m["override"] is { } on && spec.Overrides(on, ProblemPath.Join(m.PathOf("model"), "override")) is { } overrides)
             model = baseModel.WithOverrides(overrides);
         var optimizer = m["optimizer"] is { } opt ? spec.Optimizer(opt, m.PathOf("optimizer"), Some(baseOptimizer)) : null;
         var budget = BudgetOf(m, required: false);

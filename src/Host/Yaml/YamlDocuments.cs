@@ -36,7 +36,10 @@ public static class YamlDocuments
         }
         catch (YamlException e)
         {
-            var message = (e.InnerException is ArgumentException ? "duplicate key" : "YAML syntax error: " + FirstLine(e.Message));
+            var first = FirstLine(e.Message);
+            var message = first.StartsWith("Duplicate key", StringComparison.OrdinalIgnoreCase) || e.InnerException is ArgumentException
+                ? "duplicate key — a key may appear only once in a mapping"
+                : "YAML syntax error: " + first;
             return Left(Seq1(new LocatedProblem("", message, Some(YamlReader.Position(e.Start)))));
         }
     }

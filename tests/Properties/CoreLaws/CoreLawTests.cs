@@ -1,0 +1,78 @@
+using LanguageExt;
+using NormLab.Core;
+using NormLab.Engine.Compilation;
+using NormLab.Tests.Properties.Infrastructure;
+using Xunit.Abstractions;
+
+namespace NormLab.Tests.Properties.CoreLaws;
+
+/// <summary>Core laws 12–14 for NormLab's shape inference, validation and interpreter.</summary>
+public class CoreLawTests
+{
+    [Fact]
+    public void P12_shape_inference_matches_compiled_modules() =>
+        PropertyRunner.Check(CoreLawProperties.P12_ShapeInferenceMatchesCompiled(n => ShapeInference.Infer(n)));
+
+    [Fact]
+    public void P13_invalid_networks_are_rejected_with_a_path() =>
+        PropertyRunner.Check(CoreLawProperties.P13_InvalidNetworksRejected(n => NetworkValidation.Validate(n)));
+
+    [Fact]
+    public void P14_seeds_are_reproducible() =>
+        PropertyRunner.Check(CoreLawProperties.P14_SeedsAreReproducible(Interpreter.CompileValid));
+}
+
+/// <summary>The core laws catch deliberately broken shape inference, validation and compilers.</summary>
+public class CoreLawMutantTests(ITestOutputHelper output)
+{
+    /// <summary>Shape inference that forgets strides (convolutions and pools as if stride 1).</summary>
+    static Validation<Problem, NetworkShape> InferIgnoringStrides(Network n) =>
+        ShapeInference.Infer(n with
+        {
+            Layers = n.Layers.Map(l => l switch
+            {
+                Conv2D c => c with { Stride = 1 },
+                MaxPool p => p with { Stride = 1 },
+                AvgPool p => (Layer)(p with { Stride = 1 }),
+                _ => l,
+            }),
+        });
+
+    /// <summary>Validation that checks the layers' fields but not the shapes.</summary>
+    static Validation<Problem, Network> FieldsOnly(Network n)
+    {
+        var problems = n.Layers.Map((i, l) => l.FieldProblems(ProblemPath.Index("layers", i))).SelectMany(p => p).ToSeq();
+        return problems.IsEmpty ? Prelude.Success<Problem, Network>(n) : Validation<Problem, Network>.Fail(problems);
+    }
+
+    /// <summary>Validation that finds the problems but loses their paths.</summary>
+    static Validation<Problem, Network> Pathless(Network n) =>
+        NetworkValidation.Validate(n).MapFail(p => p with { Path = "" });
+
+    private void Killed(IProperty property)
+    {
+        var failure = property.Falsify();
+        Assert.True(failure is not null, $"{property.Name} did not catch the mutant");
+        output.WriteLine(failure!.Describe());
+        Assert.True(failure.IsViolation, failure.Describe());
+    }
+
+    [Fact] public void P12_catches_inference_that_ignores_strides() =>
+        Killed(CoreLawProperties.P12_ShapeInferenceMatchesCompiled(InferIgnoringStrides));
+
+    [Fact] public void P13_catches_validation_without_shape_checks() =>
+        Killed(CoreLawProperties.P13_InvalidNetworksRejected(FieldsOnly));
+
+    [Fact] public void P13_catches_problems_without_paths() =>
+        Killed(CoreLawProperties.P13_InvalidNetworksRejected(Pathless));
+
+    [Fact] public void P14_catches_a_compiler_that_ignores_the_seed() =>
+        Killed(CoreLawProperties.P14_SeedsAreReproducible((n, _) => Interpreter.CompileValid(n, 7)));
+
+    [Fact]
+    public void P14_catches_a_compiler_that_reseeds_every_time()
+    {
+        ulong calls = 0;
+        Killed(CoreLawProperties.P14_SeedsAreReproducible((n, s) => Interpreter.CompileValid(n, s + ++calls)));
+    }
+}
