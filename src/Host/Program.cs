@@ -13,6 +13,8 @@ builder.Services.AddSingleton<ExperimentFiles>();
 // The verbs — adding one is a class implementing ICliVerb and one line here.
 builder.Services.AddVerb<ValidateVerb>();
 builder.Services.AddVerb<SummaryVerb>();
+builder.Services.AddVerb<RunVerb>();
+builder.Services.AddVerb<ReportVerb>();
 
 using var host = builder.Build();
 return await CliApp.RunAsync(host.Services.GetServices<ICliVerb>(), args, Console.Out, Console.Error);

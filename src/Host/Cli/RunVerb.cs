@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NormLab.Core.Experiments;
+using NormLab.Host.Running;
+
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace NormLab.Host.Cli;
+
+/// <summary>
+/// <c>./normlab run [FILE] [--only NAME]… [--variant NAME]… [--seeds K] [--max-steps N] [--out DIR] [--resume] [--no-report]</c>:
+/// runs the experiments in a generic host of its own, whose console lifetime turns Ctrl+C / SIGTERM into cancellation
+/// of the current run at its next step boundary.
+/// </summary>
+public sealed class RunVerb(ExperimentFiles files, IConfiguration configuration) : ICliVerb
+{
+    public Command Command
+    {
+        get
+        {
+            var file = new Argument<string?>("FILE") { Arity = ArgumentArity.ZeroOrOne, Description = $"the experiments file (default: {ExperimentFiles.DefaultName})" };
+            var only = new System.CommandLine.Option<string[]>("--only") { Description = "run only these experiments (repeatable)", AllowMultipleArgumentsPerToken = false };
+            var variant = new System.CommandLine.Option<string[]>("--variant") { Description = "run only these variants (repeatable)" };
+            var seeds = new System.CommandLine.Option<int?>("--seeds") { Description = "run only the first K seeds of each experiment" };
+            var maxSteps = new System.CommandLine.Option<int?>("--max-steps") { Description = "cap every run at N steps (smoke runs)" };
+            var output = new System.CommandLine.Option<string?>("--out") { Description = "results folder (default: results/ in the repository root)" };
+            var resume = new System.CommandLine.Option<bool>("--resume") { Description = "skip runs whose summary.json says complete" };
+            var noReport = new System.CommandLine.Option<bool>("--no-report") { Description = "do not write figures and report.html at the end" };
+            var command = new Command("run", "Run the experiments: every variant for every seed; results/, then the report.")
+            {
+                file, only, variant, seeds, maxSteps, output, resume, noReport,
+            };
+            command.SetAction(async (parsed, cancel) =>
+            {
+                var options = new RunOptions(
+                    parsed.GetValue(file) ?? files.DefaultPath,
+                    new PlanFilter((parsed.GetValue(only) ?? []).ToSeq(), (parsed.GetValue(variant) ?? []).ToSeq(),
+                        Optional(parsed.GetValue(seeds)), Optional(parsed.GetValue(maxSteps))),
+                    parsed.GetValue(output) ?? DefaultResults(),
+                    parsed.GetValue(resume),
+                    !parsed.GetValue(noReport));
+                return await RunAsync(options);
+            });
+            return command;
+        }
+    }
+
+    private string DefaultResults()
+    {
+        var root = configuration["NORMLAB_ROOT"];
+        return string.IsNullOrEmpty(root) ? "results" : Path.Combine(root, "results");
+    }
+
+    /// <summary>Builds the run's host (DI, logging, console lifetime), runs it to the end and returns its exit code.</summary>
+    public static async Task<int> RunAsync(RunOptions options)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // Logs to stderr: stdout carries the progress and the tables.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ExitCodeHolder>();
+        builder.Services.AddSingleton(sp => new DatasetProvider(ProjectRoot(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILogger<DatasetProvider>>()));
+        builder.Services.AddSingleton(sp => new ExperimentRunner(sp.GetRequiredService<DatasetProvider>(), sp.GetRequiredService<ILogger<ExperimentRunner>>(), Console.Out));
+        builder.Services.AddHostedService<ExperimentRunService>();
+        using var host = builder.Build();
+        // RunAsync disposes the host's services when it returns: keep the holder, not the provider.
+        var exitCode = host.Services.GetRequiredService<ExitCodeHolder>();
+        await host.RunAsync();
+        return exitCode.Value;
+    }
+
+    private static string ProjectRoot(IConfiguration configuration) =>
+        configuration["NORMLAB_ROOT"] is { Length: > 0 } root ? root : Directory.GetCurrentDirectory();
+}

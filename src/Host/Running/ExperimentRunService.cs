@@ -1,0 +1,87 @@
+using LanguageExt;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NormLab.Host.Reports;
+using NormLab.Host.Yaml;
+using Spectre.Console;
+
+namespace NormLab.Host.Running;
+
+/// <summary>
+/// The finite job behind <c>./normlab run</c>, in the .NET worker-sample shape: a sealed BackgroundService that reads
+/// and validates the experiments file, runs the plan with cancellation passed all the way down (Ctrl+C / SIGTERM stop the
+/// current run at the next step boundary), writes the report, records the exit code and then ends the host itself.
+/// A failure stops the host with a non-zero code instead of being swallowed.
+/// </summary>
+public sealed class ExperimentRunService(
+    RunOptions options,
+    ExperimentRunner runner,
+    ExitCodeHolder exitCode,
+    IHostApplicationLifetime lifetime,
+    ILogger<ExperimentRunService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Leave the host's start-up path at once: training is long and synchronous.
+        await Task.Yield();
+        try
+        {
+            exitCode.Value = await Task.Run(() => Execute(stoppingToken), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogCritical(e, "the run stopped on an unexpected error");
+            exitCode.Value = 1;
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private int Execute(CancellationToken cancel)
+    {
+        if (!File.Exists(options.File))
+        {
+            Console.Error.WriteLine($"{options.File}: file not found — pass the experiments file (default experiments.yaml in the repository root)");
+            return 2;
+        }
+        var parsed = YamlDocuments.ReadPlans(File.ReadAllText(options.File), options.Filter);
+        if (parsed.IsLeft)
+        {
+            foreach (var p in parsed.LeftToSeq().Head()) Console.Error.WriteLine(p.ToString());
+            Console.Error.WriteLine($"{options.File}: not run — fix the errors above (./normlab validate {options.File} lists them too)");
+            return 2;
+        }
+        var plans = parsed.RightToSeq().Head().Plans;
+        logger.LogInformation("{Runs} runs planned from {File}; results in {Out}", plans.Count, options.File, Path.GetFullPath(options.OutDir));
+        var request = new RunRequest(options.OutDir, options.Resume, Environment.ProcessorCount);
+        RunBatchOutcome outcome;
+        if (Console.IsOutputRedirected)
+        {
+            outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, request, new LineProgress(Console.Out, TimeSpan.FromSeconds(10)), cancel);
+        }
+        else
+        {
+            outcome = null!;
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                    new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(ctx => outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, request, new BarProgress(ctx), cancel));
+        }
+        if (outcome.Cancelled)
+        {
+            Console.Error.WriteLine($"cancelled: {outcome.Summaries.Count(s => s.Status != Results.RunStatus.Cancelled)} finished run(s) kept, " +
+                $"the interrupted run is marked cancelled in its summary.json; ./normlab run --resume continues with the rest");
+            return outcome.ExitCode;
+        }
+        if (options.Report)
+        {
+            var report = ReportWriter.Write(options.OutDir, logger);
+            report.ReportPath.IfSome(path => Console.WriteLine($"report: {path}"));
+            report.Error.IfSome(error => Console.Error.WriteLine($"report: not written: {error}"));
+        }
+        return outcome.ExitCode;
+    }
+}

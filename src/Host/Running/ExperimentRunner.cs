@@ -1,0 +1,120 @@
+using LanguageExt;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NormLab.Core.Experiments;
+using NormLab.Host.Results;
+using Spectre.Console;
+
+namespace NormLab.Host.Running;
+
+/// <summary>What <c>./normlab run</c> was asked to do.</summary>
+public sealed record RunRequest(string OutDir, bool Resume, int DefaultThreads);
+
+/// <summary>How a whole invocation ended: what ran, what was kept, and the exit code that says so.</summary>
+public sealed record RunBatchOutcome(IReadOnlyList<RunSummary> Summaries, int Skipped, bool Cancelled, IReadOnlyList<string> Errors)
+{
+    /// <summary>0 when every run finished (complete or diverged: a divergence is a result); 1 when a run failed or a
+    /// dataset could not be loaded; 130 (the SIGINT convention) when cancelled.</summary>
+    public int ExitCode => Cancelled ? 130 : Errors.Count > 0 || Summaries.Any(s => s.Status == RunStatus.Failed) ? 1 : 0;
+}
+
+/// <summary>
+/// Runs the planned runs one after another (each run uses every core through libtorch's threads): loads datasets,
+/// writes experiment.json per experiment, trains each run into results/&lt;experiment&gt;/&lt;variant&gt;/seed-&lt;n&gt;/,
+/// skips complete runs when resuming, stops at a step boundary when cancelled, and prints a table per experiment.
+/// </summary>
+public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, TextWriter output)
+{
+    public RunBatchOutcome Run(Seq<RunPlan> plans, Func<RunPlan, string> resolvedYaml, RunRequest request, IRunProgress progress, CancellationToken cancel)
+    {
+        Directory.CreateDirectory(request.OutDir);
+        foreach (var experiment in plans.GroupBy(p => p.ExperimentName))
+            WriteManifest(request.OutDir, experiment.ToList());
+
+        var summaries = new List<RunSummary>();
+        var errors = new List<string>();
+        var skipped = 0;
+        foreach (var plan in plans)
+        {
+            if (cancel.IsCancellationRequested) break;
+            var runDir = RunResultReader.RunDir(request.OutDir, plan.ExperimentName, plan.VariantName, plan.Seed);
+            if (request.Resume && RunResultReader.IsComplete(runDir))
+            {
+                skipped++;
+                logger.LogInformation("{Run}: complete already, skipped (--resume)", Label(plan));
+                summaries.Add(SummaryJson.Read(Path.Combine(runDir, SummaryJson.FileName)));
+                continue;
+            }
+            var data = datasets.Get(plan.Dataset, cancel);
+            if (data.IsLeft)
+            {
+                var message = data.LeftToSeq().Head().Message;
+                errors.Add($"{Label(plan)}: {message}");
+                logger.LogError("{Run}: {Message}", Label(plan), message);
+                continue;
+            }
+            var splits = data.RightToSeq().Head();
+            var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
+                plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
+                plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan));
+            var ticker = progress.Start(job.Label, job.TotalSteps);
+            var summary = RunExecutor.Execute(job, splits, runDir, ticker, cancel);
+            summaries.Add(summary);
+            if (summary.Status == RunStatus.Cancelled) break;
+        }
+        var outcome = new RunBatchOutcome(summaries, skipped, cancel.IsCancellationRequested, errors);
+        PrintTables(outcome, request.OutDir);
+        return outcome;
+    }
+
+    private static string Label(RunPlan p) => $"{p.ExperimentName}/{p.VariantName}/seed-{p.Seed}";
+
+    private static void WriteManifest(string outDir, IReadOnlyList<RunPlan> runs)
+    {
+        var first = runs[0];
+        var dir = Path.Combine(outDir, first.ExperimentName);
+        Directory.CreateDirectory(dir);
+        var manifest = new ExperimentManifest
+        {
+            Name = first.ExperimentName,
+            Description = first.Description,
+            Dataset = first.DatasetName,
+            Kind = runs.Any(r => r.Probes.Any(p => p is ProbeSpec.Percentiles)) ? "ioffe-figure-1" : "training",
+            Variants = runs.Select(r => r.VariantName).Distinct().ToList(),
+            Seeds = runs.Select(r => (long)r.Seed).Distinct().ToList(),
+            Reported = runs.GroupBy(r => r.VariantName)
+                .SelectMany(g => g.First().Reported.Map(r => (g.Key, r)))
+                .ToDictionary(p => p.Key, p => new Results.ReportedResult
+                {
+                    TestAccuracy = p.r.TestAccuracy.ToNullable(),
+                    WallSeconds = p.r.WallSeconds.ToNullable(),
+                }),
+        };
+        ExperimentJson.Write(Path.Combine(dir, ExperimentJson.FileName), manifest);
+    }
+
+    private void PrintTables(RunBatchOutcome outcome, string outDir)
+    {
+        foreach (var experiment in outcome.Summaries.GroupBy(s => s.Experiment))
+        {
+            var table = new Table().Title(Markup.Escape(experiment.Key)).AddColumns("variant", "test accuracy (mean ± std)", "best val acc", "wall time (s)", "images/s", "runs");
+            foreach (var variant in experiment.GroupBy(s => s.Variant))
+            {
+                var done = variant.Where(s => s.Status == RunStatus.Complete).ToList();
+                var acc = Core.MeanStd.Of(done.Where(s => s.TestAccuracy.HasValue).Select(s => s.TestAccuracy!.Value).ToSeq());
+                string F(IEnumerable<double> xs, string fmt) => xs.Any() ? xs.Average().ToString(fmt, CultureInfo.InvariantCulture) : "–";
+                var statuses = string.Join(", ", variant.GroupBy(s => s.Status).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+                table.AddRow(Markup.Escape(variant.Key), done.Count > 0 ? acc.ToString() : "–",
+                    F(done.Where(s => s.BestValAccuracy.HasValue).Select(s => s.BestValAccuracy!.Value), "0.0000"),
+                    F(done.Select(s => s.WallSeconds), "0.0"),
+                    F(done.Where(s => s.ImagesPerSecond.HasValue).Select(s => s.ImagesPerSecond!.Value), "0"),
+                    Markup.Escape(statuses));
+            }
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            console.Write(table);
+        }
+        output.WriteLine($"results: {Path.GetFullPath(outDir)}");
+        if (outcome.Skipped > 0) output.WriteLine($"{outcome.Skipped} run(s) were complete already and skipped (--resume)");
+        foreach (var e in outcome.Errors) output.WriteLine($"error: {e}");
+    }
+}

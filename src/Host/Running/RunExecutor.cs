@@ -1,0 +1,100 @@
+using LanguageExt;
+using NormLab.Core.Data;
+using NormLab.Core.Networks;
+using NormLab.Engine;
+using NormLab.Engine.Compilation;
+using NormLab.Engine.Training;
+using NormLab.Host.Results;
+using NormLab.Torch;
+using HostRunStatus = NormLab.Host.Results.RunStatus;
+
+namespace NormLab.Host.Running;
+
+/// <summary>
+/// Trains one <see cref="RunJob"/> and writes its folder: config.yaml first (what is about to run), metrics.csv and
+/// probes.csv while it runs, summary.json last — so a summary that says "complete" means every other file is whole.
+/// A run that fails (a libtorch error, a layer misuse) is recorded as failed with its message; the others go on.
+/// </summary>
+public static class RunExecutor
+{
+    public static RunSummary Execute(RunJob job, DatasetSplits data, string runDir, IRunTicker ticker, CancellationToken cancel)
+    {
+        Directory.CreateDirectory(runDir);
+        var summaryPath = Path.Combine(runDir, SummaryJson.FileName);
+        // A summary left by an earlier, unfinished attempt must not describe this one.
+        if (File.Exists(summaryPath)) File.Delete(summaryPath);
+        AtomicFile.WriteAllText(Path.Combine(runDir, RunResultReader.ConfigFileName), job.ResolvedConfigYaml);
+
+        var shape = ShapeInference.Infer(job.Network).Match(s => s, _ => throw new InvalidOperationException($"{job.Label}: network was not validated"));
+        var baseSummary = new RunSummary
+        {
+            Experiment = job.Experiment,
+            Variant = job.Variant,
+            Seed = job.Seed,
+            Status = HostRunStatus.Failed,
+            Params = new ParamCounts(shape.TotalParams, shape.TrainableParams, shape.NonTrainableParams),
+            BnConvention = BnConventionOf(job.Network),
+        };
+        RunSummary summary;
+        try
+        {
+            using var net = Interpreter.CompileValid(job.Network, (ulong)job.Seed);
+            using var optimizer = OptimizerFactory.Create(job.Optimizer, net.parameters());
+            var config = new TrainingConfig(job.BatchSize, job.TotalSteps, job.EvalEvery, (ulong)job.Seed, job.Threads,
+                ProbeResolver.Resolve(job.Network, job.Probes));
+            TrainingOutcome outcome;
+            using (var writer = new RunResultsWriter(runDir, ticker.Update))
+                outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);
+            var epochs = outcome.Epochs;
+            summary = baseSummary with
+            {
+                Status = outcome.Status switch
+                {
+                    Engine.Training.RunStatus.Complete => HostRunStatus.Complete,
+                    Engine.Training.RunStatus.Diverged => HostRunStatus.Diverged,
+                    _ => HostRunStatus.Cancelled,
+                },
+                DivergedAtStep = outcome.DivergedAtStep,
+                Message = outcome.Status switch
+                {
+                    Engine.Training.RunStatus.Diverged => $"loss became non-finite at step {outcome.DivergedAtStep}",
+                    Engine.Training.RunStatus.Cancelled => $"cancelled after {outcome.Steps} of {job.TotalSteps} steps",
+                    _ => null,
+                },
+                Steps = outcome.Steps,
+                Epochs = epochs,
+                TestAccuracy = outcome.TestAccuracy,
+                TestLoss = outcome.TestLoss,
+                BestValAccuracy = outcome.BestValAccuracy,
+                FinalTrainAccuracy = outcome.FinalTrainAccuracy,
+                WallSeconds = outcome.WallSeconds,
+                SecondsPerEpoch = epochs > 0 ? outcome.TrainSeconds / epochs : null,
+                ImagesPerSecond = outcome.ImagesPerSecond,
+            };
+        }
+        catch (Exception e) when (e is TorchException or LayerException)
+        {
+            summary = baseSummary with { Message = e.Message };
+        }
+        SummaryJson.Write(summaryPath, summary);
+        ticker.Finish(Describe(summary));
+        return summary;
+    }
+
+    public static string Describe(RunSummary s) => s.Status switch
+    {
+        HostRunStatus.Complete => FormattableString.Invariant($"complete: test acc {s.TestAccuracy:0.0000}, {s.WallSeconds:0.0} s"),
+        HostRunStatus.Diverged => $"diverged at step {s.DivergedAtStep}",
+        HostRunStatus.Cancelled => s.Message ?? "cancelled",
+        _ => $"failed: {s.Message}",
+    };
+
+    /// <summary>The run's BN convention for summary.json: the convention of its BN layers, or "none".</summary>
+    private static string BnConventionOf(Network network) =>
+        network.Layers.OfType<BatchNorm>().Select(b => b.ConventionName).Distinct().ToList() switch
+        {
+            [] => "none",
+            [var one] => one,
+            var many => string.Join("+", many),
+        };
+}

@@ -1,0 +1,26 @@
+using LanguageExt;
+using NormLab.Core.Experiments;
+using NormLab.Core.Networks;
+
+namespace NormLab.Host.Running;
+
+/// <summary>
+/// One run, fully resolved: what the executor trains and what it writes into the run's config.yaml
+/// (<paramref name="ResolvedConfigYaml"/>, exactly what ran, BN convention included).
+/// </summary>
+public sealed record RunJob(
+    string Experiment,
+    string Variant,
+    int Seed,
+    Network Network,
+    DatasetSpec Dataset,
+    OptimizerSpec Optimizer,
+    int BatchSize,
+    long TotalSteps,
+    long EvalEvery,
+    Seq<ProbeSpec> Probes,
+    int Threads,
+    string ResolvedConfigYaml)
+{
+    public string Label => $"{Experiment}/{Variant}/seed-{Seed}";
+}

@@ -1,0 +1,42 @@
+using LanguageExt;
+using NormLab.Engine.Training;
+using NormLab.Host.Results;
+
+namespace NormLab.Host.Running;
+
+/// <summary>
+/// Streams one run's metrics and probes into its folder. The CSV writers keep rows in memory and replace the file
+/// atomically every few seconds and at the end, so a reader (or a crash) never meets a half-written line.
+/// </summary>
+public sealed class RunResultsWriter : ITrainingObserver, IDisposable
+{
+    private readonly MetricsCsvWriter metrics;
+    private readonly ProbesCsvWriter probes;
+    private readonly Action<TrainingProgress>? progress;
+
+    public RunResultsWriter(string runDir, Action<TrainingProgress>? progress = null)
+    {
+        Directory.CreateDirectory(runDir);
+        metrics = new MetricsCsvWriter(Path.Combine(runDir, MetricsCsv.FileName), TimeSpan.FromSeconds(5));
+        probes = new ProbesCsvWriter(Path.Combine(runDir, ProbesCsv.FileName), TimeSpan.FromSeconds(5));
+        this.progress = progress;
+    }
+
+    public void OnMetric(MetricRow row) =>
+        metrics.Append(row.Step, row.Epoch, row.Split switch
+        {
+            "train" => MetricsSplit.Train,
+            "val" => MetricsSplit.Val,
+            _ => MetricsSplit.Test,
+        }, row.Loss, row.Accuracy, row.Time);
+
+    public void OnProbe(Engine.Training.ProbeRow row) => probes.Append(row.Step, row.Probe, row.Layer, row.Stat, row.Value);
+
+    public void OnProgress(TrainingProgress p) => progress?.Invoke(p);
+
+    public void Dispose()
+    {
+        metrics.Dispose();
+        probes.Dispose();
+    }
+}
