@@ -1,3 +1,4 @@
+using NormLab.Core.Networks;
 using NormLab.Core.Experiments;
 using static LanguageExt.Prelude;
 using static NormLab.Tests.Unit.Core.Helpers;

@@ -1,3 +1,4 @@
+using NormLab.Core.Networks;
 using NormLab.Core.Experiments;
 using NormLab.Host.Yaml;
 using static LanguageExt.Prelude;

@@ -1,3 +1,4 @@
+using NormLab.Core.Networks;
 using static LanguageExt.Prelude;
 using NormLab.Core.Experiments;
 using NormLab.Host.Yaml;
