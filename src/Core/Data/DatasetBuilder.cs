@@ -13,7 +13,7 @@ public static class DatasetBuilder
     public static Either<string, DatasetSplits> Build(
         ReadOnlyMemory<byte> trainPixels, ReadOnlyMemory<byte> trainLabels,
         ReadOnlyMemory<byte> testPixels, ReadOnlyMemory<byte> testLabels,
-        int[] sampleShape, ValidationSplit validation, Preprocessing preprocessing, int numClasses = 10)
+        int[] sampleShape, ValidationSplit? validation, Preprocessing preprocessing, int numClasses = 10)
     {
         var sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
         if (sampleSize <= 0) return Left<string, DatasetSplits>($"sample shape [{string.Join(", ", sampleShape)}] has no pixels");
@@ -22,7 +22,9 @@ public static class DatasetBuilder
         if (testPixels.Length != testLabels.Length * sampleSize)
             return Left<string, DatasetSplits>($"test data has {testPixels.Length} pixel bytes for {testLabels.Length} labels of {sampleSize} pixels each");
 
-        var rangesOrError = validation.Ranges(trainLabels.Length);
+        var rangesOrError = validation is null
+            ? Right<string, SplitRanges>(ValidationSplit.None(trainLabels.Length))
+            : validation.Ranges(trainLabels.Length);
         if (rangesOrError.IsLeft) return Left<string, DatasetSplits>(rangesOrError.LeftToSeq().Head());
         var r = rangesOrError.RightToSeq().Head();
 

@@ -1,3 +1,4 @@
+using NormLab.Core.Data;
 namespace NormLab.Core.Experiments;
 
 /// <summary>
@@ -8,7 +9,7 @@ namespace NormLab.Core.Experiments;
 public sealed record DatasetSpec(
     string Source,
     Option<ValidationSplit> Validation = default,
-    Preprocess Preprocess = Preprocess.Scale01,
+    Preprocessing Preprocess = Preprocessing.Scale01,
     string? DataDir = null)
 {
     public const string Mnist = "mnist";

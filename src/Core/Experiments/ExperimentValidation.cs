@@ -1,3 +1,4 @@
+using NormLab.Core.Data;
 using NormLab.Core.Networks;
 
 namespace NormLab.Core.Experiments;

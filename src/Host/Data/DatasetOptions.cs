@@ -11,7 +11,7 @@ public sealed record DatasetOptions
     /// <summary>A folder the user points at, tried first; files there may be raw or .gz, named <c>train-images-idx3-ubyte</c> or <c>train-images.idx3-ubyte</c>.</summary>
     public string? DataDir { get; init; }
 
-    public ValidationSplit Validation { get; init; } = ValidationSplit.None;
+    public ValidationSplit? Validation { get; init; }
 
     public Preprocessing Preprocessing { get; init; } = Preprocessing.Scale01;
 

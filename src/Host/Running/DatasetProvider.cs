@@ -3,8 +3,6 @@ using Microsoft.Extensions.Logging;
 using NormLab.Core.Data;
 using NormLab.Core.Experiments;
 using NormLab.Host.Data;
-using DataSplit = NormLab.Core.Data.ValidationSplit;
-using DataSplitFrom = NormLab.Core.Data.SplitFrom;
 
 namespace NormLab.Host.Running;
 
@@ -28,18 +26,8 @@ public sealed class DatasetProvider(string projectRoot, ILogger logger)
     {
         ProjectRoot = projectRoot,
         DataDir = spec.DataDir is null ? null : Path.GetFullPath(spec.DataDir, projectRoot),
-        Preprocessing = spec.Preprocess == Preprocess.Standardize ? Preprocessing.Standardize : Preprocessing.Scale01,
-        Validation = spec.Validation.Match(
-            v =>
-            {
-                var from = v.From == Core.Experiments.SplitFrom.Start ? DataSplitFrom.Start : DataSplitFrom.End;
-                return v switch
-                {
-                    Core.Experiments.ValidationSplit.Count c => DataSplit.OfCount(c.Images, from),
-                    Core.Experiments.ValidationSplit.Fraction f => DataSplit.OfFraction(f.Value, from),
-                    _ => DataSplit.None,
-                };
-            },
-            () => DataSplit.None),
+        Preprocessing = spec.Preprocess,
+        // MatchUnsafe: LanguageExt's Match refuses a null result, and null is how the data layer spells "no split".
+        Validation = spec.Validation.MatchUnsafe(v => v, () => (ValidationSplit?)null),
     };
 }

@@ -1,3 +1,4 @@
+using NormLab.Core.Data;
 using LanguageExt;
 using NormLab.Core;
 using NormLab.Core.Experiments;
@@ -21,7 +22,7 @@ public sealed class SpecReader
     // ---------------------------------------------------------------------------------------------------------------
     // Datasets
 
-    static readonly Seq<(string, Preprocess)> Preprocessing = Seq(("scale01", Preprocess.Scale01), ("standardize", Preprocess.Standardize));
+    static readonly Seq<(string, Preprocessing)> Preprocessings = Seq(("scale01", Preprocessing.Scale01), ("standardize", Preprocessing.Standardize));
     static readonly Seq<(string, SplitFrom)> Ends = Seq(("start", SplitFrom.Start), ("end", SplitFrom.End));
 
     public static Seq<string> DatasetKeys => Seq("source", "validation", "preprocess", "dataDir");
@@ -40,7 +41,7 @@ public sealed class SpecReader
         m.Required("source", " (mnist or fashion-mnist)");
         var source = m.Text("source");
         var validation = m["validation"] is { } v ? Split(v, m.PathOf("validation")) : null;
-        var preprocess = m.Has("preprocess") ? m.Word("preprocess", Preprocessing) : Preprocess.Scale01;
+        var preprocess = m.Has("preprocess") ? m.Word("preprocess", Preprocessings) : Preprocessing.Scale01;
         var dataDir = m.Text("dataDir");
         if (source is null || preprocess is null || (m.Has("validation") && validation is null)) return null;
         return new DatasetSpec(source, validation is null ? None : Some(validation), preprocess.Value, dataDir);

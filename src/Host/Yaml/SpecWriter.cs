@@ -1,3 +1,4 @@
+using NormLab.Core.Data;
 using LanguageExt;
 using NormLab.Core;
 using NormLab.Core.Experiments;
@@ -96,7 +97,7 @@ public static class SpecWriter
             ValidationSplit.Fraction f => FlowMap(("fraction", Number(f.Value)), ("from", Text(From(f.From)))),
             _ => new YamlScalarNode(""),
         }));
-        m.Add("preprocess", d.Preprocess == Preprocess.Standardize ? "standardize" : "scale01");
+        m.Add("preprocess", d.Preprocess == Preprocessing.Standardize ? "standardize" : "scale01");
         if (d.DataDir is not null) m.Add("dataDir", Text(d.DataDir));
         return m;
     }

@@ -34,7 +34,7 @@ public sealed class DatasetCatalogTests : IDisposable
         var splits = Ok(DatasetCatalog.Load("mnist", Isolated() with
         {
             DataDir = _dir["data"],
-            Validation = ValidationSplit.OfCount(2, SplitFrom.Start),
+            Validation = new ValidationSplit.Count(2, SplitFrom.Start),
         }, log));
 
         Assert.Equal((10, 2, 4), (splits.Train.Count, splits.Validation.Count, splits.Test.Count));

@@ -85,7 +85,7 @@ public sealed class PreprocessingTests
         byte[] trainFile = [10, 20, 30, 250];
         byte[] labels = [0, 1, 2, 3];
         var splits = DatasetBuilder.Build(trainFile, labels, new byte[] { 20 }, new byte[] { 5 }, [1, 1, 1],
-                ValidationSplit.OfCount(1, SplitFrom.End), Preprocessing.Standardize)
+                new ValidationSplit.Count(1, SplitFrom.End), Preprocessing.Standardize)
             .Match(s => s, e => throw new Xunit.Sdk.XunitException(e));
 
         Assert.Equal((3, 1, 1), (splits.Train.Count, splits.Validation.Count, splits.Test.Count));
@@ -105,7 +105,7 @@ public sealed class PreprocessingTests
     {
         byte[] trainFile = [0, 255, 51, 102];
         var splits = DatasetBuilder.Build(trainFile, new byte[] { 7, 8, 9, 6 }, new byte[] { 255 }, new byte[] { 1 }, [1, 1, 1],
-                ValidationSplit.OfCount(1, SplitFrom.Start), Preprocessing.Scale01)
+                new ValidationSplit.Count(1, SplitFrom.Start), Preprocessing.Scale01)
             .Match(s => s, e => throw new Xunit.Sdk.XunitException(e));
         Assert.Equal([0f], splits.Validation.Images);
         Assert.Equal(new byte[] { 7 }, splits.Validation.Labels);
@@ -116,7 +116,7 @@ public sealed class PreprocessingTests
     [Fact]
     public void Builder_reports_a_bad_split_instead_of_throwing()
     {
-        var error = DatasetBuilder.Build(new byte[] { 1, 2 }, new byte[] { 0, 1 }, Array.Empty<byte>(), Array.Empty<byte>(), [1, 1, 1], ValidationSplit.OfCount(2), Preprocessing.Scale01)
+        var error = DatasetBuilder.Build(new byte[] { 1, 2 }, new byte[] { 0, 1 }, Array.Empty<byte>(), Array.Empty<byte>(), [1, 1, 1], new ValidationSplit.Count(2, SplitFrom.End), Preprocessing.Scale01)
             .Match(_ => "no error", e => e);
         Assert.Equal("validation.count: 2 leaves no training samples (the training file has 2); use a count below 2", error);
     }

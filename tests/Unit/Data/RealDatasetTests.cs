@@ -17,7 +17,7 @@ public sealed class RealDatasetTests(ITestOutputHelper output)
     [Fact]
     public void Real_mnist_loads_or_says_how_to_get_it()
     {
-        var opts = new DatasetOptions { AllowDownload = false, Validation = ValidationSplit.OfCount(5000, SplitFrom.End) };
+        var opts = new DatasetOptions { AllowDownload = false, Validation = new ValidationSplit.Count(5000, SplitFrom.End) };
         var log = new ListLogger();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -52,7 +52,7 @@ public sealed class RealDatasetTests(ITestOutputHelper output)
         var opts = new DatasetOptions
         {
             AllowDownload = false,
-            Validation = ValidationSplit.OfCount(5000, SplitFrom.End),
+            Validation = new ValidationSplit.Count(5000, SplitFrom.End),
             Preprocessing = Preprocessing.Standardize,
         };
         var log = new ListLogger();

@@ -1,3 +1,4 @@
+using NormLab.Core.Data;
 using NormLab.Core.Networks;
 using NormLab.Core.Experiments;
 using static LanguageExt.Prelude;

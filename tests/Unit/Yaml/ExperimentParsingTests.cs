@@ -1,3 +1,4 @@
+using NormLab.Core.Data;
 using NormLab.Core.Networks;
 using NormLab.Core.Experiments;
 using NormLab.Host.Yaml;
@@ -35,7 +36,7 @@ public class ExperimentParsingTests
             "      b: {optimizer: {lr: 0.1}, epochs: 2, override: {dense_1: {units: 60}}}");
         var parsed = Ok(YamlDocuments.ReadExperiments(text)).File;
         var e = parsed.Experiments.Single();
-        Assert.Equal(new DatasetSpec("fashion-mnist", Some<ValidationSplit>(new ValidationSplit.Count(5000, SplitFrom.End)), Preprocess.Standardize),
+        Assert.Equal(new DatasetSpec("fashion-mnist", Some<ValidationSplit>(new ValidationSplit.Count(5000, SplitFrom.End)), Preprocessing.Standardize),
             parsed.Datasets["fm"]);
         Assert.Equal(new OptimizerSpec.Sgd(0.05, Momentum: 0.9), e.Optimizer);
         Assert.Equal(Seq(3, 4), e.Seeds);
