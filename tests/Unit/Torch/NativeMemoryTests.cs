@@ -51,6 +51,7 @@ public sealed class NativeMemoryTests(ITestOutputHelper output)
         var labels = new long[batch];
         long rssAfterWarmup = 0, rssMax = 0;
         var samples = new List<long>();
+        var heapSamples = new List<long>();
         long heapAfterWarmup = 0, heapMax = 0;
         double firstLoss = 0, lastLoss = 0;
         Tensor.ResetPeakCount();
@@ -90,7 +91,9 @@ public sealed class NativeMemoryTests(ITestOutputHelper output)
                 var rss = RssBytes();
                 samples.Add(rss);
                 rssMax = Math.Max(rssMax, rss);
-                heapMax = Math.Max(heapMax, NativeHeapInUse());
+                var heap = NativeHeapInUse();
+                heapMax = Math.Max(heapMax, heap);
+                heapSamples.Add(heap);
             }
         }
         SettleManagedHeap();
@@ -114,9 +117,14 @@ public sealed class NativeMemoryTests(ITestOutputHelper output)
         // bytes in use flat); a leaked graph or tensor per step would add ≥ 12 KB a step, i.e. ≥ 48 MB here.
         Assert.True(rssMax - rssAfterWarmup < 6_000_000,
             $"RSS grew by {(rssMax - rssAfterWarmup) / 1e6:F2} MB over the last {steps - warmup} steps");
-        // The sharper check: bytes malloc'd and not freed may not grow by more than 500 B a step.
-        Assert.True(heapMax - heapAfterWarmup < 2_000_000,
-            $"native heap in use grew by {(heapMax - heapAfterWarmup) / 1e6:F2} MB over the last {steps - warmup} steps");
+        // The sharper check: bytes malloc'd and not freed. Other code in the test process mallocs now and then (the JIT
+        // re-compiling hot methods, the runtime's threads), once, while a leak grows with every step: so we compare the
+        // second half of the run with its middle — 2,000 steps may not add 1 MB (500 B a step).
+        var heapMid = heapSamples[heapSamples.Count / 2];
+        var heapLateMax = heapSamples.Skip(heapSamples.Count / 2).Max();
+        Assert.True(heapLateMax - heapMid < 1_000_000,
+            $"native heap in use grew by {(heapLateMax - heapMid) / 1e6:F2} MB over the last {(steps - warmup) / 2} steps " +
+            $"(whole run after warm-up: {(heapMax - heapAfterWarmup) / 1e6:F2} MB)");
         // The steps did train: the net learns the row of the bright pixel.
         Assert.True(lastLoss < firstLoss * 0.7, $"loss did not fall: {firstLoss:F3} → {lastLoss:F3}");
     }
