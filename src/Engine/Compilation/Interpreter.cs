@@ -5,8 +5,8 @@ using NormLab.Engine.Normalization;
 namespace NormLab.Engine.Compilation;
 
 /// <summary>
-/// Compiles network records into module trees over the binding. Shape inference runs first, so the interpreter never
-/// meets a network it rejected, and every compiled layer is built from the shapes it inferred (compiled output shapes
+/// Compiles network records into module trees over the binding. Validation (fields, names, shape inference) runs first,
+/// so the interpreter never meets a network it rejected, and every compiled layer is built from the shapes it inferred (compiled output shapes
 /// equal inferred ones — a property test checks it). Adding a layer kind = one record (Core), one shape rule
 /// (ShapeInference), one case in <see cref="CompileLayer"/>.
 /// </summary>
@@ -17,7 +17,8 @@ public static class Interpreter
     /// layer by layer in order, so the same seed gives bit-identical initial weights.
     /// </summary>
     public static Validation<Problem, CompiledNetwork> Compile(Network network, ulong seed, string pathPrefix = "") =>
-        ShapeInference.Infer(network, pathPrefix).Map(shape =>
+        // Full validation, not shape inference alone: two layers with one name would give two modules one name.
+        NetworkValidation.ValidateShape(network, pathPrefix).Map(shape =>
         {
             torch.manual_seed(seed);
             var modules = new List<Module>();

@@ -90,6 +90,7 @@ public sealed class BatchNormLayer : Module
 
     private Tensor Native(Tensor x, bool useBatchStatistics, bool updateStatistics, long n)
     {
+        CheckNativeDtype(x);
         var eps = Spec.ResolvedEpsilon;
         if (!useBatchStatistics)
             return functional.batch_norm(x, stats!.Mean, stats.Var, weight, bias, training: false, momentum: 0, eps: eps);
@@ -158,6 +159,17 @@ public sealed class BatchNormLayer : Module
                 $"expects a rank-{SampleRank + 1} input ({(SampleRank == 1 ? "batch, features" : "batch, channels, height, width")}) but got [{string.Join(", ", shape)}]");
         if (shape[1] != Channels)
             throw new LayerException(Name, $"expects {Channels} channels but the input has {shape[1]} ([{string.Join(", ", shape)}])");
+    }
+
+    /// <summary>libtorch's native batch_norm needs input, γ/β and statistics in one dtype, and says otherwise only
+    /// "mixed dtype (CPU): expect input to have scalar type of BFloat16" — so we say it, naming the layer.</summary>
+    private void CheckNativeDtype(Tensor input)
+    {
+        var state = weight ?? stats?.Mean;
+        if (state is null) return;
+        var (want, got) = (state.dtype, input.dtype);
+        if (want != got)
+            throw new LayerException(Name, $"native batch_norm needs a {want} input like its parameters and statistics, got {got} — convert the input with to_type(ScalarType.{want})");
     }
 
     protected override void DisposeState() => stats?.Dispose();

@@ -57,15 +57,16 @@ internal sealed class RunningStatistics : IDisposable
     {
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        // torch-style: the running variance estimates the population variance, so it stores the unbiased batch variance.
-        var unbiased = batchVarBiased * ((double)n / (n - 1));
+        // torch-style: the running variance estimates the population variance, so it stores the unbiased batch variance
+        // (computed only for the conventions that store it: keras keeps the biased one).
+        Tensor Unbiased() => batchVarBiased * ((double)n / (n - 1));
         switch (spec.Convention)
         {
             case BnConvention.Torch:
             {
                 var m = spec.ResolvedMomentum;
                 Mean.mul_(1 - m).add_(batchMean, m);
-                Var.mul_(1 - m).add_(unbiased, m);
+                Var.mul_(1 - m).add_(Unbiased(), m);
                 break;
             }
             case BnConvention.Keras:
@@ -80,13 +81,13 @@ internal sealed class RunningStatistics : IDisposable
             {
                 var k = BatchesTracked + 1;
                 Mean.mul_(1 - 1.0 / k).add_(batchMean, 1.0 / k);
-                Var.mul_(1 - 1.0 / k).add_(unbiased, 1.0 / k);
+                Var.mul_(1 - 1.0 / k).add_(Unbiased(), 1.0 / k);
                 break;
             }
             case BnConvention.Window:
             {
                 windowMeans[windowNext].copy_(batchMean);
-                windowVars[windowNext].copy_(unbiased);
+                windowVars[windowNext].copy_(Unbiased());
                 windowNext = (windowNext + 1) % windowMeans.Length;
                 windowFill = Math.Min(windowFill + 1, windowMeans.Length);
                 Mean.zero_();

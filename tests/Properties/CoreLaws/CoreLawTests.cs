@@ -76,3 +76,15 @@ public class CoreLawMutantTests(ITestOutputHelper output)
         Killed(CoreLawProperties.P14_SeedsAreReproducible((n, s) => Interpreter.CompileValid(n, s + ++calls)));
     }
 }
+
+/// <summary>Core law 11: YAML round-trip of networks, experiment files and run plans.</summary>
+public class YamlRoundTripTests
+{
+    [Fact]
+    public void P11a_generated_networks_round_trip_through_yaml() =>
+        PropertyRunner.Check(YamlRoundTripProperties.P11a_NetworksRoundTrip());
+
+    [Fact]
+    public void P11b_generated_experiments_and_plans_round_trip_through_yaml() =>
+        PropertyRunner.Check(YamlRoundTripProperties.P11b_ExperimentsAndPlansRoundTrip());
+}

@@ -145,6 +145,15 @@ public class BatchNormConformanceTests
     }
 
     [Fact]
+    public void A_native_layer_given_another_dtype_says_so_naming_the_layer()
+    {
+        using var bn = Layer(BnConvention.Torch, BnImplementation.Native, 3, 1);
+        using var x = torch.ones([4, 3], ScalarType.Float64);
+        var e = Assert.Throws<LayerException>(() => bn.forward(x));
+        Assert.Equal($"layer {bn.Name}: native batch_norm needs a Float32 input like its parameters and statistics, got Float64 — convert the input with to_type(ScalarType.Float32)", e.Message);
+    }
+
+    [Fact]
     public void Cumulative_after_two_batches_holds_the_mean_of_the_two_batch_statistics()
     {
         foreach (var impl in new[] { BnImplementation.Native, BnImplementation.Scratch })

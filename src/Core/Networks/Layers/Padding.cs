@@ -27,7 +27,8 @@ public abstract record Padding
     };
 
     /// <summary>The name as written in YAML: <c>valid</c>, <c>same</c> or the number.</summary>
-    public override string ToString() => this switch
+    // sealed: otherwise each derived record's generated ToString ("Same { }") would replace this one.
+    public sealed override string ToString() => this switch
     {
         Explicit e => Format.Number(e.Amount),
         Same => "same",
