@@ -15,6 +15,12 @@ builder.Services.AddVerb<ValidateVerb>();
 builder.Services.AddVerb<SummaryVerb>();
 builder.Services.AddVerb<RunVerb>();
 builder.Services.AddVerb<ReportVerb>();
+builder.Services.AddVerb<BenchVerb>();
+
+// The benchmark's NormLab-side child process (one per workload, so both sides' peak RSS are whole processes'): it
+// speaks a line protocol on stdin/stdout and takes its arguments verbatim, so it bypasses the verb parser.
+if (args is ["bench-worker", ..])
+    return await NormLab.Host.Bench.BenchWorker.RunAsync(args[1..], Console.In, Console.Out, CancellationToken.None);
 
 using var host = builder.Build();
 return await CliApp.RunAsync(host.Services.GetServices<ICliVerb>(), args, Console.Out, Console.Error);
