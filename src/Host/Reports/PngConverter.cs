@@ -1,3 +1,4 @@
+using NormLab.Host.Results;
 using System.Diagnostics;
 using LanguageExt;
 using static LanguageExt.Prelude;
@@ -26,7 +27,7 @@ public static class PngConverter
     /// <summary>Converts <paramref name="svgPath"/> into <paramref name="pngPath"/> atomically; Left is a one-line reason.</summary>
     public static Either<string, string> Convert(string tool, string svgPath, string pngPath)
     {
-        var temp = AtomicFile.TempPath(pngPath);
+        var temp = AtomicFile.TempPathFor(pngPath);
         try
         {
             var start = new ProcessStartInfo(tool)

@@ -1,3 +1,4 @@
+using NormLab.Host.Results;
 using LanguageExt;
 using Microsoft.Extensions.Logging;
 using NormLab.Core.Reports;
