@@ -1,0 +1,248 @@
+using System.Buffers.Binary;
+using LanguageExt;
+using Microsoft.Extensions.Logging.Abstractions;
+using NormLab.Core.Experiments;
+using NormLab.Host.Results;
+using NormLab.Host.Running;
+using NormLab.Host.Yaml;
+using NormLab.Tests.Unit.Data;
+
+namespace NormLab.Tests.Unit.Running;
+
+/// <summary>
+/// The experiment host end to end on a generated dataset: YAML → plans → runs → files; reproducibility, --resume,
+/// cancellation and divergence. Each test works in its own temporary folder.
+/// </summary>
+public sealed class ExperimentRunTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "normlab-run-" + Guid.NewGuid().ToString("N"));
+
+    public ExperimentRunTests() => WriteLearnableDataset(Path.Combine(root, "data"), train: 320, test: 80);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>4×4 images where class k lights pixel k (and k+6 for k &lt; 10 wraps into 16 pixels), plus a little noise.</summary>
+    private static void WriteLearnableDataset(string dir, int train, int test)
+    {
+        Directory.CreateDirectory(dir);
+        byte[] Images(int count, int seed)
+        {
+            var rng = new Random(seed);
+            var bytes = new byte[16 + count * 16];
+            BinaryPrimitives.WriteUInt32BigEndian(bytes, 0x00000803);
+            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), (uint)count);
+            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(8), 4);
+            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(12), 4);
+            for (var i = 0; i < count; i++)
+            {
+                for (var p = 0; p < 16; p++) bytes[16 + i * 16 + p] = (byte)rng.Next(0, 60);
+                bytes[16 + i * 16 + i % 10] = 255;
+            }
+            return bytes;
+        }
+        File.WriteAllBytes(Path.Combine(dir, "train-images-idx3-ubyte"), Images(train, 1));
+        File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte"), IdxFiles.Labels(IdxFiles.CyclicLabels(train)));
+        File.WriteAllBytes(Path.Combine(dir, "t10k-images-idx3-ubyte"), Images(test, 2));
+        File.WriteAllBytes(Path.Combine(dir, "t10k-labels-idx1-ubyte"), IdxFiles.Labels(IdxFiles.CyclicLabels(test)));
+    }
+
+    private string Yaml(string lrB = "0.5", int steps = 40) => $$$"""
+        datasets:
+          tiny:
+            source: mnist
+            dataDir: {{{Path.Combine(root, "data")}}}
+            validation: {count: 64, from: end}
+        experiments:
+          - name: tiny
+            description: a generated 10-class problem
+            dataset: tiny
+            model:
+              inputShape: [1, 4, 4]
+              layers:
+                - flatten: {}
+                - dense: {units: 16}
+                - batch_norm: {convention: torch}
+                - activation: {kind: relu, name: act}
+                - dense: {units: 10}
+                - activation: softmax
+            optimizer: {type: sgd, lr: 0.5}
+            batchSize: 16
+            steps: {{{steps}}}
+            evalEvery: 10
+            seeds: [1, 2]
+            threads: 1
+            probes:
+              - {type: percentiles, layer: act, every: 10}
+            variants:
+              a: {}
+              b: {optimizer: {lr: {{{lrB}}}}}
+        """;
+
+    private (RunBatchOutcome Outcome, Seq<RunPlan> Plans) Run(string outDir, string yaml, bool resume = false, CancellationToken cancel = default,
+        IRunProgress? progress = null)
+    {
+        var plans = YamlDocuments.ReadPlans(yaml, PlanFilter.All).Match(r => r.Plans, p => throw new InvalidOperationException(string.Join("\n", p)));
+        var runner = new ExperimentRunner(new DatasetProvider(root, NullLogger.Instance), NullLogger.Instance, TextWriter.Null);
+        var outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, new RunRequest(outDir, resume, 1),
+            progress ?? new LineProgress(TextWriter.Null, TimeSpan.FromHours(1)), cancel);
+        return (outcome, plans);
+    }
+
+    [Fact]
+    public void A_run_writes_every_file_whole_and_the_loss_falls()
+    {
+        var outDir = Path.Combine(root, "results");
+        var (outcome, plans) = Run(outDir, Yaml());
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(4, outcome.Summaries.Count);
+        Assert.All(outcome.Summaries, s => Assert.Equal(RunStatus.Complete, s.Status));
+        Assert.True(File.Exists(Path.Combine(outDir, "tiny", ExperimentJson.FileName)));
+        foreach (var plan in plans)
+        {
+            var dir = RunResultReader.RunDir(outDir, plan.ExperimentName, plan.VariantName, plan.Seed);
+            var run = RunResultReader.Read(dir);
+            Assert.NotNull(run.Summary);
+            Assert.Equal(40, run.Summary!.Steps);
+            Assert.Equal("torch", run.Summary.BnConvention);
+            Assert.Equal(YamlDocuments.WriteRunPlan(plan), run.ConfigYaml);
+            var train = run.Metrics.Where(m => m.Split == MetricsSplit.Train).ToList();
+            Assert.Equal(4, train.Count);
+            Assert.True(train[^1].Loss < train[0].Loss, $"{dir}: loss {train[0].Loss} → {train[^1].Loss}");
+            Assert.Equal(4, run.Metrics.Count(m => m.Split == MetricsSplit.Val));
+            Assert.Equal(12, run.Probes.Count);
+        }
+        // Atomic writes leave no temporary files behind.
+        Assert.Empty(Directory.EnumerateFiles(outDir, "*.tmp-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void The_same_seed_gives_identical_metrics()
+    {
+        var (_, plans) = Run(Path.Combine(root, "one"), Yaml());
+        Run(Path.Combine(root, "two"), Yaml());
+        foreach (var plan in plans)
+        {
+            // Every column but the wall-clock time.
+            static IEnumerable<string> Rows(string dir) =>
+                File.ReadAllLines(Path.Combine(dir, MetricsCsv.FileName)).Select(l => string.Join(",", l.Split(',')[..5]));
+            var a = RunResultReader.RunDir(Path.Combine(root, "one"), plan.ExperimentName, plan.VariantName, plan.Seed);
+            var b = RunResultReader.RunDir(Path.Combine(root, "two"), plan.ExperimentName, plan.VariantName, plan.Seed);
+            Assert.Equal(Rows(a), Rows(b));
+            Assert.Equal(File.ReadAllText(Path.Combine(a, ProbesCsv.FileName)), File.ReadAllText(Path.Combine(b, ProbesCsv.FileName)));
+        }
+    }
+
+    [Fact]
+    public void Resume_skips_complete_runs_and_leaves_their_files_alone()
+    {
+        var outDir = Path.Combine(root, "results");
+        Run(outDir, Yaml());
+        var summaries = Directory.GetFiles(outDir, SummaryJson.FileName, SearchOption.AllDirectories);
+        var written = summaries.ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        var (again, _) = Run(outDir, Yaml(), resume: true);
+        Assert.Equal(4, again.Skipped);
+        Assert.Equal(0, again.ExitCode);
+        Assert.All(summaries, f => Assert.Equal(written[f], File.GetLastWriteTimeUtc(f)));
+    }
+
+    private sealed class CancelAfter(CancellationTokenSource cts, long step) : IRunProgress
+    {
+        public IRunTicker Start(string label, long totalSteps) => new Ticker(cts, step);
+
+        private sealed class Ticker(CancellationTokenSource cts, long step) : IRunTicker
+        {
+            public void Update(NormLab.Engine.Training.TrainingProgress p) { if (p.Step >= step) cts.Cancel(); }
+            public void Finish(string outcome) { }
+        }
+    }
+
+    [Fact]
+    public void Cancellation_keeps_what_finished_marks_the_interrupted_run_and_exits_130()
+    {
+        var outDir = Path.Combine(root, "results");
+        using var cts = new CancellationTokenSource();
+        var (outcome, _) = Run(outDir, Yaml(steps: 200_000), cancel: cts.Token, progress: new CancelAfter(cts, 5));
+        Assert.Equal(130, outcome.ExitCode);
+        var summary = Assert.Single(outcome.Summaries);
+        Assert.Equal(RunStatus.Cancelled, summary.Status);
+        Assert.InRange(summary.Steps, 5, 199_999);
+        var dir = RunResultReader.RunDir(outDir, "tiny", "a", 1);
+        Assert.Equal(RunStatus.Cancelled, RunResultReader.Read(dir).Summary!.Status);
+        // The rest never started: --resume will run them.
+        Assert.False(Directory.Exists(RunResultReader.RunDir(outDir, "tiny", "b", 1)));
+    }
+
+    [Fact]
+    public void A_diverging_run_is_marked_with_its_step_and_the_others_go_on()
+    {
+        var outDir = Path.Combine(root, "results");
+        var (outcome, _) = Run(outDir, Yaml(lrB: "1e30"));
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.All(outcome.Summaries.Where(s => s.Variant == "a"), s => Assert.Equal(RunStatus.Complete, s.Status));
+        Assert.All(outcome.Summaries.Where(s => s.Variant == "b"), s =>
+        {
+            Assert.Equal(RunStatus.Diverged, s.Status);
+            Assert.NotNull(s.DivergedAtStep);
+            Assert.Contains("non-finite", s.Message);
+        });
+    }
+}
+
+/// <summary>The run verb's host: user mistakes end with exit 2 and a message naming the place, not a stack trace.</summary>
+public sealed class RunVerbTests
+{
+    private static (int Code, string Error) Run(RunOptions options)
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return (NormLab.Host.Cli.RunVerb.RunAsync(options).GetAwaiter().GetResult(), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+    }
+
+    [Fact]
+    public void A_missing_file_exits_2_naming_it()
+    {
+        var (code, error) = Run(new RunOptions("/nonexistent/experiments.yaml", PlanFilter.All, Path.GetTempPath(), false, false));
+        Assert.Equal(2, code);
+        Assert.Contains("/nonexistent/experiments.yaml: file not found", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void An_invalid_file_exits_2_with_every_problem_and_its_line()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, """
+                experiments:
+                  - name: bad
+                    dataset: mnist
+                    model: lenet5
+                    optimizer: {type: sgd, lr: -1}
+                    batchSize: 0
+                    epochs: 1
+                """);
+            var (code, error) = Run(new RunOptions(file, PlanFilter.All, Path.GetTempPath(), false, false));
+            Assert.Equal(2, code);
+            Assert.Contains("experiments[0].optimizer.lr (line 5", error);
+            Assert.Contains("experiments[0].batchSize (line 6", error);
+            Assert.Contains("not run — fix the errors above", error);
+            Assert.DoesNotContain("   at ", error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
