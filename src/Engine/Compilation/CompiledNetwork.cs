@@ -40,7 +40,8 @@ public sealed class CompiledNetwork : Module
 
     /// <summary>
     /// Like <see cref="ForwardLogits"/>, calling <paramref name="observe"/> with each layer's index and output (probes
-    /// read pre-activations here). Observed tensors belong to the caller's dispose scope and must not be kept.
+    /// read pre-activations here). An observed tensor is freed once the next layer has consumed it: read it in the
+    /// callback, never keep it.
     /// </summary>
     public Tensor ForwardLogits(Tensor input, Action<int, Tensor> observe) =>
         Run(input, EndsWithSoftmax ? layers.Length - 1 : layers.Length, observe);
@@ -52,8 +53,11 @@ public sealed class CompiledNetwork : Module
         {
             var y = layers[i].forward(x);
             observe?.Invoke(i, y);
-            // Free intermediates as soon as the next layer has them, unless a dispose scope will (autograd keeps its own references).
-            if (!ReferenceEquals(x, input) && x.Scope is null) x.Dispose();
+            // Free each intermediate as soon as the next layer has consumed it — even inside a dispose scope, which would
+            // only free it at the end of the step. Autograd keeps its own references to what backward needs; dropping
+            // ours early lets the allocator reuse the block for the next layer's output (measured: eval of LeNet-5 at
+            // batch 1,000 held every layer's output to the end of the batch and ran 2.3x slower than PyTorch).
+            if (!ReferenceEquals(x, input)) x.Dispose();
             x = y;
         }
         return ReferenceEquals(x, input) ? input.alias() : x;

@@ -71,14 +71,14 @@ public sealed class Sequential : Module
 
     public IReadOnlyList<Module> Layers => layers;
 
-    /// <summary>Intermediate tensors are disposed as soon as the next layer has consumed them (unless a scope owns them).</summary>
+    /// <summary>Intermediate tensors are disposed as soon as the next layer has consumed them (autograd keeps its own references).</summary>
     public override Tensor forward(Tensor input)
     {
         var x = input;
         foreach (var layer in layers)
         {
             var y = layer.forward(x);
-            if (!ReferenceEquals(x, input) && x.Scope is null) x.Dispose();
+            if (!ReferenceEquals(x, input)) x.Dispose();
             x = y;
         }
         return ReferenceEquals(x, input) ? input.alias() : x;
