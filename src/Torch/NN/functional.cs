@@ -131,6 +131,19 @@ public static partial class torch
                 return Result(r, err, input, weight, bias, runningMean, runningVar);
             }
 
+            /// <summary>
+            /// Per-channel mean and biased variance of a (N, C, …) batch, from libtorch's batch-norm statistics kernel
+            /// (torch.batch_norm_update_stats without running buffers). No autograd: for bookkeeping, not for outputs.
+            /// </summary>
+            public static (Tensor Mean, Tensor Var) batch_norm_stats(Tensor input)
+            {
+                IntPtr err;
+                IntPtr mean = IntPtr.Zero;
+                var r = LibTorch.nl_batch_norm_stats(input.Handle, &mean, &err);
+                var variance = Result(r, err, input);
+                return (new Tensor(mean), variance);
+            }
+
             public static Tensor layer_norm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
                 IntPtr err;
