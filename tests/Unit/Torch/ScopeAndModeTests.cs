@@ -8,6 +8,15 @@ namespace NormLab.Tests.Unit.Torch;
 [Collection(TorchCollection.Name)]
 public sealed class ScopeAndModeTests
 {
+    /// <summary>xunit makes one instance per test: finalize what earlier tests left behind before any test counts live
+    /// tensors, so the finalizer thread cannot lower the count in the middle of one.</summary>
+    public ScopeAndModeTests()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
     [Fact]
     public void No_grad_restores_the_previous_mode_when_nested()
     {
