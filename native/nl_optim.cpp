@@ -12,6 +12,15 @@ struct NoGrad {
   NoGrad() { c10::GradMode::set_enabled(false); }
   ~NoGrad() { c10::GradMode::set_enabled(prev); }
 };
+// The first lines of every PyTorch 1.13 single-tensor step: the gradient, negated when maximising, plus L2 weight
+// decay; undefined when the parameter has no gradient (PyTorch skips it).
+at::Tensor effective_grad(const at::Tensor& p, int maximize, double weight_decay) {
+  const at::Tensor& g = p.grad();
+  if (!g.defined()) return at::Tensor();
+  at::Tensor d = maximize ? -g : g;
+  if (weight_decay != 0) d = d.add(p, weight_decay);
+  return d;
+}
 }  // namespace
 
 // torch.optim.SGD. `has_buf[i]` says whether bufs[i] already holds a momentum buffer; on the first step PyTorch sets
@@ -23,10 +32,8 @@ NL_EXPORT int nl_sgd_step(at::Tensor* const* ps, int n, at::Tensor* const* bufs,
     NoGrad ng;
     for (int i = 0; i < n; ++i) {
       at::Tensor& p = *ps[i];
-      const at::Tensor& g = p.grad();
-      if (!g.defined()) continue;
-      at::Tensor d_p = maximize ? -g : g;
-      if (weight_decay != 0) d_p = d_p.add(p, weight_decay);
+      at::Tensor d_p = effective_grad(p, maximize, weight_decay);
+      if (!d_p.defined()) continue;
       if (momentum != 0) {
         at::Tensor& buf = *bufs[i];
         if (!has_buf[i]) {
@@ -51,11 +58,9 @@ NL_EXPORT int nl_adam_step(at::Tensor* const* ps, int n, at::Tensor* const* exp_
     NoGrad ng;
     for (int i = 0; i < n; ++i) {
       at::Tensor& p = *ps[i];
-      const at::Tensor& g0 = p.grad();
-      if (!g0.defined()) continue;
-      at::Tensor grad = maximize ? -g0 : g0;
+      const at::Tensor grad = effective_grad(p, maximize, weight_decay);
+      if (!grad.defined()) continue;
       const int64_t step = ++steps[i];
-      if (weight_decay != 0) grad = grad.add(p, weight_decay);
       exp_avg[i]->mul_(beta1).add_(grad, 1 - beta1);
       exp_avg_sq[i]->mul_(beta2).addcmul_(grad, grad, 1 - beta2);
       // Python floats are doubles: bias corrections computed in double, as PyTorch does.
@@ -84,10 +89,8 @@ NL_EXPORT int nl_rmsprop_step(at::Tensor* const* ps, int n, at::Tensor* const* s
     NoGrad ng;
     for (int i = 0; i < n; ++i) {
       at::Tensor& p = *ps[i];
-      const at::Tensor& g0 = p.grad();
-      if (!g0.defined()) continue;
-      at::Tensor grad = maximize ? -g0 : g0;
-      if (weight_decay != 0) grad = grad.add(p, weight_decay);
+      const at::Tensor grad = effective_grad(p, maximize, weight_decay);
+      if (!grad.defined()) continue;
       square_avg[i]->mul_(alpha).addcmul_(grad, grad, 1 - alpha);
       at::Tensor avg;
       if (centered) {
