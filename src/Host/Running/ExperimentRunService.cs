@@ -56,6 +56,7 @@ public sealed class ExperimentRunService(
         var plans = parsed.RightToSeq().Head().Plans;
         logger.LogInformation("{Runs} runs planned from {File}; results in {Out}", plans.Count, options.File, Path.GetFullPath(options.OutDir));
         var request = new RunRequest(options.OutDir, options.Resume, Environment.ProcessorCount);
+        runner.PrepareDatasets(plans, request, cancel);
         RunBatchOutcome outcome;
         if (Console.IsOutputRedirected)
         {
@@ -70,6 +71,7 @@ public sealed class ExperimentRunService(
                     new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(ctx => outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, request, new BarProgress(ctx), cancel));
         }
+        runner.PrintTables(outcome, options.OutDir);
         if (outcome.Cancelled)
         {
             Console.Error.WriteLine($"cancelled: {outcome.Summaries.Count(s => s.Status != Results.RunStatus.Cancelled)} finished run(s) kept, " +

@@ -62,9 +62,22 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             summaries.Add(summary);
             if (summary.Status == RunStatus.Cancelled) break;
         }
-        var outcome = new RunBatchOutcome(summaries, skipped, cancel.IsCancellationRequested, errors);
-        PrintTables(outcome, request.OutDir);
-        return outcome;
+        return new RunBatchOutcome(summaries, skipped, cancel.IsCancellationRequested, errors);
+    }
+
+    /// <summary>
+    /// Loads the datasets of the runs that will run (not those --resume skips) before any live display starts, so the
+    /// loaders' log lines do not cut through the progress bars. The results are cached for <see cref="Run"/>.
+    /// </summary>
+    public void PrepareDatasets(Seq<RunPlan> plans, RunRequest request, CancellationToken cancel)
+    {
+        foreach (var plan in plans)
+        {
+            if (cancel.IsCancellationRequested) return;
+            var runDir = RunResultReader.RunDir(request.OutDir, plan.ExperimentName, plan.VariantName, plan.Seed);
+            if (request.Resume && RunResultReader.IsComplete(runDir)) continue;
+            datasets.Get(plan.Dataset, cancel);
+        }
     }
 
     private static string Label(RunPlan p) => $"{p.ExperimentName}/{p.VariantName}/seed-{p.Seed}";
@@ -93,7 +106,9 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
         ExperimentJson.Write(Path.Combine(dir, ExperimentJson.FileName), manifest);
     }
 
-    private void PrintTables(RunBatchOutcome outcome, string outDir)
+    /// <summary>One table per experiment — variant, test accuracy mean ± std, best validation accuracy, wall time,
+    /// images/s, run statuses — then where the results are. Called after the live display has ended.</summary>
+    public void PrintTables(RunBatchOutcome outcome, string outDir)
     {
         foreach (var experiment in outcome.Summaries.GroupBy(s => s.Experiment))
         {
