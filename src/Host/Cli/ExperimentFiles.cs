@@ -15,6 +15,16 @@ public sealed class ExperimentFiles(IConfiguration configuration)
     public const string DefaultName = "experiments.yaml";
 
     /// <summary>The file a verb reads when it is given none.</summary>
+    /// <summary>Where results go by default: results/ in the repository root ($NORMLAB_ROOT), else in the current folder.</summary>
+    public string DefaultResultsDir
+    {
+        get
+        {
+            var root = configuration["NORMLAB_ROOT"];
+            return string.IsNullOrEmpty(root) ? "results" : Path.Combine(root, "results");
+        }
+    }
+
     public string DefaultPath
     {
         get

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using NormLab.Host.Reports;
 
 namespace NormLab.Host.Cli;
 
 /// <summary><c>./normlab report [RESULTS_DIR]</c>: figures (SVG and PNG) and results/report.html from a results folder.</summary>
-public sealed class ReportVerb(IConfiguration configuration) : ICliVerb
+public sealed class ReportVerb(ExperimentFiles files) : ICliVerb
 {
     public Command Command
     {
@@ -20,8 +19,7 @@ public sealed class ReportVerb(IConfiguration configuration) : ICliVerb
 
     public int Run(string? dir, TextWriter output, TextWriter error)
     {
-        var root = configuration["NORMLAB_ROOT"];
-        var path = dir ?? (string.IsNullOrEmpty(root) ? "results" : Path.Combine(root, "results"));
+        var path = dir ?? files.DefaultResultsDir;
         if (!Directory.Exists(path))
         {
             error.WriteLine($"{path}: no such folder — run ./normlab run first, or give the results folder");

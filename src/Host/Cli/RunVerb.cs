@@ -16,7 +16,7 @@ namespace NormLab.Host.Cli;
 /// runs the experiments in a generic host of its own, whose console lifetime turns Ctrl+C / SIGTERM into cancellation
 /// of the current run at its next step boundary.
 /// </summary>
-public sealed class RunVerb(ExperimentFiles files, IConfiguration configuration) : ICliVerb
+public sealed class RunVerb(ExperimentFiles files) : ICliVerb
 {
     public Command Command
     {
@@ -40,19 +40,13 @@ public sealed class RunVerb(ExperimentFiles files, IConfiguration configuration)
                     parsed.GetValue(file) ?? files.DefaultPath,
                     new PlanFilter((parsed.GetValue(only) ?? []).ToSeq(), (parsed.GetValue(variant) ?? []).ToSeq(),
                         Optional(parsed.GetValue(seeds)), Optional(parsed.GetValue(maxSteps))),
-                    parsed.GetValue(output) ?? DefaultResults(),
+                    parsed.GetValue(output) ?? files.DefaultResultsDir,
                     parsed.GetValue(resume),
                     !parsed.GetValue(noReport));
                 return await RunAsync(options);
             });
             return command;
         }
-    }
-
-    private string DefaultResults()
-    {
-        var root = configuration["NORMLAB_ROOT"];
-        return string.IsNullOrEmpty(root) ? "results" : Path.Combine(root, "results");
     }
 
     /// <summary>Builds the run's host (DI, logging, console lifetime), runs it to the end and returns its exit code.</summary>
