@@ -10,6 +10,7 @@ command read from stdin, so the benchmark can alternate NormLab and PyTorch repe
 interpreter start-up and data loading inside the timed region:
 
     train STEPS      a fresh network (seeded init) trained STEPS optimizer steps -> {"seconds", "steps", "images"}
+    profile STEPS    the same as train, under torch.autograd.profiler (legacy) -> {"seconds", "steps", "ops": [...]}
     infer PASSES     eval mode, no_grad, PASSES passes over the test split, batch 1000 -> {"seconds", "images"}
     quit             -> {"peakRssMb"} (VmHWM of this process), then exit
 
@@ -256,6 +257,14 @@ def main():
                 model, opt = fresh()
                 seconds, steps, seen = train(model, opt, x_train, y_train, batch, int(words[1]), args.seed)
                 reply({"seconds": seconds, "steps": steps, "images": seen})
+            elif words[0] == "profile":
+                # The same training run under libtorch's legacy op profiler, the instrument NormLab's side uses.
+                model, opt = fresh()
+                with torch.autograd.profiler.profile(use_kineto=False) as prof:
+                    seconds, steps, seen = train(model, opt, x_train, y_train, batch, int(words[1]), args.seed)
+                ops = [{"name": e.key, "calls": e.count, "selfUs": e.self_cpu_time_total, "totalUs": e.cpu_time_total}
+                       for e in prof.key_averages()]
+                reply({"seconds": seconds, "steps": steps, "ops": ops})
             elif words[0] == "infer":
                 model, _ = fresh()
                 seconds, images = infer(model, x_test, y_test, int(words[1]))

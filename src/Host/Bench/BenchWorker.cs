@@ -14,7 +14,8 @@ namespace NormLab.Host.Bench;
 /// NormLab's side of the benchmark, the hidden verb <c>bench-worker --workload NAME --data DIR --threads N --seed S</c>:
 /// loads the dataset once, then answers the line protocol of <see cref="WorkerProcess"/> (the same commands as
 /// <c>bench/pytorch_reference.py</c>). Training goes through <see cref="Trainer.Train"/> — the code path of
-/// <c>./normlab run</c> — with no evaluation during training and no probes; the time reported is the trainer's own
+/// <c>./normlab run</c> — with no evaluation during training and no probes (<c>profile STEPS</c>: the same under libtorch's
+/// op profiler, replying with the per-op totals); the time reported is the trainer's own
 /// <see cref="TrainingOutcome.TrainSeconds"/> (optimizer steps only; the empty validation and test splits make the final
 /// evaluation a no-op anyway).
 /// </summary>
@@ -60,6 +61,23 @@ public static class BenchWorker
                         {
                             var (seconds, steps, images) = Train(workload, data, long.Parse(words[1], CultureInfo.InvariantCulture), seed, threads, null, ct);
                             Reply(new { seconds, steps, images });
+                            break;
+                        }
+                        case "profile":
+                        {
+                            // One training run under libtorch's op profiler (the same instrument the PyTorch side uses).
+                            IReadOnlyList<OpTime> ops;
+                            (double Seconds, long Steps, long Images) run;
+                            using (var profiler = OpProfiler.Start())
+                            {
+                                run = Train(workload, data, long.Parse(words[1], CultureInfo.InvariantCulture), seed, threads, null, ct);
+                                ops = profiler.Stop();
+                            }
+                            Reply(new
+                            {
+                                seconds = run.Seconds, steps = run.Steps,
+                                ops = ops.Select(o => new { name = o.Name, calls = o.Calls, selfUs = o.SelfMicros, totalUs = o.TotalMicros }),
+                            });
                             break;
                         }
                         case "infer":

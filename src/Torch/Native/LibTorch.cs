@@ -27,6 +27,10 @@ internal static unsafe partial class LibTorch
     [LibraryImport(Lib)] internal static partial int nl_grad_enabled();
     [LibraryImport(Lib)] internal static partial void nl_set_grad_enabled(int enabled);
 
+    // ---- nl_profiler.cpp ----
+    [LibraryImport(Lib)] internal static partial int nl_profiler_start(IntPtr* err);
+    [LibraryImport(Lib)] internal static partial IntPtr nl_profiler_stop(IntPtr* err);
+
     // ---- nl_tensor.cpp ----
     [LibraryImport(Lib)] internal static partial void nl_tensor_free(IntPtr t);
     [LibraryImport(Lib)] internal static partial IntPtr nl_tensor_from_data(void* data, long* shape, int ndim, int dtype, IntPtr* err);
