@@ -15,45 +15,13 @@ public enum Preprocessing
 }
 
 /// <summary>
-/// Pure conversions from raw pixel bytes to float inputs. Each returns a fresh array; inputs are never changed.
-/// Because a pixel has only 256 possible values, every conversion is a table lookup whose table is computed with the exact
-/// float64 formula (so the result is bit-identical to the formula), and the statistics are exact integer sums (so they do
-/// not depend on summation order and the work can be split across cores deterministically).
+/// Fits preprocessing statistics on raw pixel bytes. The statistics are exact integer sums, so they do not depend on summation
+/// order and the work can be split across cores deterministically. Applying preprocessing is <see cref="PixelTable"/>'s job.
 /// </summary>
 public static class PixelScaling
 {
     /// <summary>Below this many bytes, splitting the work across threads costs more than it saves.</summary>
     private const int ParallelThreshold = 1 << 20;
-
-    // numpy-style: x / 255.0 is computed in float64 and only then rounded to float32 (Keras casts the float64 array),
-    // so the table holds (float)(b / 255.0).
-    private static readonly float[] Scale01Table = BuildScale01Table();
-
-    private static float[] BuildScale01Table()
-    {
-        var t = new float[256];
-        for (var b = 0; b < 256; b++) t[b] = (float)(b / 255.0);
-        return t;
-    }
-
-    /// <summary><c>(float)(b / 255.0)</c> for every byte.</summary>
-    public static float[] Scale01(ReadOnlyMemory<byte> pixels)
-    {
-        var result = GC.AllocateUninitializedArray<float>(pixels.Length);
-        var table = Scale01Table;
-        if (pixels.Length < ParallelThreshold)
-            Lookup(pixels.Span, result, table);
-        else
-            ForChunks(pixels.Length, 1, (start, count) => Lookup(pixels.Span.Slice(start, count), result.AsSpan(start, count), table));
-        return result;
-    }
-
-    // Hot loop over every pixel of the dataset: optimised at once, even before tiering and in Debug builds.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Lookup(ReadOnlySpan<byte> src, Span<float> dst, float[] table)
-    {
-        for (var i = 0; i < src.Length; i++) dst[i] = table[src[i]];
-    }
 
     /// <summary>
     /// Fits per-pixel mean and population standard deviation (ddof = 0, numpy's default) of <c>x / 255</c> over the samples in
@@ -152,7 +120,7 @@ public static class PixelScaling
     }
 
     /// <summary>Runs <paramref name="body"/> over [0, total) in contiguous chunks (multiples of <paramref name="align"/>) on the thread pool.</summary>
-    internal static void ForChunks(int total, int align, Action<int, int> body)
+    private static void ForChunks(int total, int align, Action<int, int> body)
     {
         var chunks = Math.Max(1, Math.Min(Environment.ProcessorCount * 2, total / 4096));
         var per = (total / chunks + align - 1) / align * align;
@@ -172,40 +140,4 @@ public static class PixelScaling
 public sealed record PixelStandardizer(double[] Mean, double[] Std, int ConstantPixels)
 {
     public int SampleSize => Mean.Length;
-
-    /// <summary>
-    /// <c>(float)((b/255 − mean) / std)</c> per pixel, computed in float64 like numpy and rounded once to float32 — through a
-    /// per-pixel table of the 256 possible results, so the formula runs 256·C·H·W times instead of once per pixel of every image.
-    /// </summary>
-    public float[] Apply(ReadOnlyMemory<byte> pixels)
-    {
-        var size = SampleSize;
-        if (pixels.Length % size != 0)
-            throw new ArgumentException($"{pixels.Length} bytes are not a whole number of {size}-byte samples", nameof(pixels));
-        var table = new float[size * 256];
-        for (var j = 0; j < size; j++)
-        for (var b = 0; b < 256; b++)
-            table[j * 256 + b] = (float)((b / 255.0 - Mean[j]) / Std[j]);
-
-        var result = GC.AllocateUninitializedArray<float>(pixels.Length);
-        var n = pixels.Length / size;
-        if (pixels.Length < (1 << 20))
-            Lookup(pixels.Span, result, size, table);
-        else
-            PixelScaling.ForChunks(n, 1, (start, count) =>
-                Lookup(pixels.Span.Slice(start * size, count * size), result.AsSpan(start * size, count * size), size, table));
-        return result;
-    }
-
-    // Hot loop over every pixel of the dataset: optimised at once, even before tiering and in Debug builds.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Lookup(ReadOnlySpan<byte> src, Span<float> dst, int size, float[] table)
-    {
-        for (var offset = 0; offset < src.Length; offset += size)
-        {
-            var row = src.Slice(offset, size);
-            var outRow = dst.Slice(offset, size);
-            for (var j = 0; j < row.Length; j++) outRow[j] = table[(j << 8) | row[j]];
-        }
-    }
 }

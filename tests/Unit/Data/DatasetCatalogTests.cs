@@ -41,7 +41,7 @@ public sealed class DatasetCatalogTests : IDisposable
         Assert.Equal([1, 2, 3], splits.Train.SampleShape);
         // Validation = training-file samples 0 and 1; train starts at sample 2.
         Assert.Equal(new byte[] { 0, 1 }, splits.Validation.Labels);
-        Assert.Equal((float)(IdxFiles.PixelOf(2, 0) / 255.0), splits.Train.Images[0]);
+        Assert.Equal((float)(IdxFiles.PixelOf(2, 0) / 255.0), splits.Train.DecodeAll()[0]);
         Assert.Equal((byte)2, splits.Train.Labels[0]);
         Assert.Equal($"{_dir["data"]} (dataDir)", splits.Source);
         Assert.Contains(log.Messages, m => m.StartsWith($"mnist: using {_dir["data"]} (dataDir); labels differ from the canonical files"));

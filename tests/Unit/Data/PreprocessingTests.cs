@@ -5,28 +5,20 @@ namespace NormLab.Tests.Unit.Data;
 
 public sealed class PreprocessingTests
 {
+    /// <summary>Every sample of <paramref name="pixels"/> (<paramref name="size"/> bytes each) through <paramref name="table"/>.</summary>
+    private static float[] Decode(PixelTable table, byte[] pixels, int size) =>
+        new DatasetArrays(pixels, new byte[pixels.Length / size], pixels.Length / size, [1, 1, size], table).DecodeAll();
+
     [Fact]
     public void Scale01_rounds_like_numpy_float64_then_float32()
     {
-        var x = PixelScaling.Scale01(new byte[] { 0, 51, 255, 128 });
+        var x = Decode(PixelTable.Scale01, [0, 51, 255, 128], 4);
         Assert.Equal([0f, (float)(51 / 255.0), 1f, (float)(128 / 255.0)], x);
         Assert.Equal(0.2f, x[1]);
     }
 
     [Fact]
-    public void Scale01_is_exact_for_every_byte_value_and_in_the_parallel_path()
-    {
-        var all = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
-        Assert.Equal(all.Select(b => (float)(b / 255.0)), PixelScaling.Scale01(all));
-        // 2 MB: large enough to be split across threads; every chunk must land in its place.
-        var big = Enumerable.Range(0, 2 << 20).Select(i => (byte)(i * 31 % 251)).ToArray();
-        var scaled = PixelScaling.Scale01(big);
-        for (var i = 0; i < big.Length; i += 9973) Assert.Equal((float)(big[i] / 255.0), scaled[i]);
-        Assert.Equal((float)(big[^1] / 255.0), scaled[^1]);
-    }
-
-    [Fact]
-    public void Parallel_standardisation_equals_the_exact_formula()
+    public void Parallel_fit_and_standardisation_equal_the_exact_formula()
     {
         // 3000 samples × 784 pixels (2.3 MB, the parallel path). Pixel 5 is constant 17.
         const int n = 3000, size = 784;
@@ -47,7 +39,7 @@ public sealed class PreprocessingTests
             Assert.Equal(mean, s.Mean[j], 1e-14);
             Assert.Equal(j == 5 ? 1.0 : Math.Sqrt(ss / n), s.Std[j], 1e-14);
         }
-        var z = s.Apply(pixels);
+        var z = Decode(PixelTable.Standardize(s), pixels, size);
         for (var k = 0; k < z.Length; k += 7919)
             Assert.Equal((float)((pixels[k] / 255.0 - s.Mean[k % size]) / s.Std[k % size]), z[k]);
         Assert.Equal(0f, z[5]);
@@ -66,14 +58,15 @@ public sealed class PreprocessingTests
         Assert.Equal(1.0, s.Std[1]);
         Assert.Equal(1, s.ConstantPixels);
 
-        var z = s.Apply(train);
+        var table = PixelTable.Standardize(s);
+        var z = Decode(table, train, 2);
         var a = (float)((0 - 2.0 / 3.0) / Math.Sqrt(2.0 / 9.0)); // -1.4142135
         var b = (float)((1 - 2.0 / 3.0) / Math.Sqrt(2.0 / 9.0)); // 0.70710677
         Assert.Equal([a, 0f, b, 0f, b, 0f], z);
         Assert.Equal(-1.4142135f, a);
 
         // Applied to other data, the training statistics are used unchanged.
-        var other = s.Apply(new byte[] { 255, 102 });
+        var other = Decode(table, [255, 102], 2);
         Assert.Equal(b, other[0]);
         Assert.Equal((float)(102 / 255.0 - 0.2), other[1]);
     }
@@ -94,10 +87,10 @@ public sealed class PreprocessingTests
         Assert.Equal(new byte[] { 5 }, splits.Test.Labels);
         // Fitted on 10, 20, 30 only: mean 20/255, std sqrt(200/3)/255. Train values are -1.2247, 0, 1.2247.
         var std = Math.Sqrt(200.0 / 3.0) / 255.0;
-        Assert.Equal([(float)((10 / 255.0 - 20 / 255.0) / std), 0f, (float)((30 / 255.0 - 20 / 255.0) / std)], splits.Train.Images);
-        Assert.Equal(-1.2247449f, splits.Train.Images[0]);
-        Assert.Equal((float)((250 / 255.0 - 20 / 255.0) / std), splits.Validation.Images[0]);
-        Assert.Equal(0f, splits.Test.Images[0]);
+        Assert.Equal([(float)((10 / 255.0 - 20 / 255.0) / std), 0f, (float)((30 / 255.0 - 20 / 255.0) / std)], splits.Train.DecodeAll());
+        Assert.Equal(-1.2247449f, splits.Train.DecodeAll()[0]);
+        Assert.Equal((float)((250 / 255.0 - 20 / 255.0) / std), splits.Validation.DecodeAll()[0]);
+        Assert.Equal(0f, splits.Test.DecodeAll()[0]);
     }
 
     [Fact]
@@ -107,10 +100,10 @@ public sealed class PreprocessingTests
         var splits = DatasetBuilder.Build(trainFile, new byte[] { 7, 8, 9, 6 }, new byte[] { 255 }, new byte[] { 1 }, [1, 1, 1],
                 new ValidationSplit.Count(1, SplitFrom.Start), Preprocessing.Scale01)
             .Match(s => s, e => throw new Xunit.Sdk.XunitException(e));
-        Assert.Equal([0f], splits.Validation.Images);
+        Assert.Equal([0f], splits.Validation.DecodeAll());
         Assert.Equal(new byte[] { 7 }, splits.Validation.Labels);
-        Assert.Equal([1f, 0.2f, 0.4f], splits.Train.Images);
-        Assert.Equal([1f], splits.Test.Images);
+        Assert.Equal([1f, 0.2f, 0.4f], splits.Train.DecodeAll());
+        Assert.Equal([1f], splits.Test.DecodeAll());
     }
 
     [Fact]

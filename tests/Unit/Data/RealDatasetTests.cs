@@ -29,12 +29,13 @@ public sealed class RealDatasetTests(ITestOutputHelper output)
             {
                 output.WriteLine($"mnist: wall {clock.ElapsedMilliseconds} ms, process CPU {cpu.TotalMilliseconds:0} ms; {string.Join(" | ", log.Messages)}");
                 Assert.Equal((55000, 5000, 10000), (splits.Train.Count, splits.Validation.Count, splits.Test.Count));
-                Assert.Equal(55000 * 784, splits.Train.Images.Length);
+                // Held as bytes (45 MiB), not as a float copy (179 MiB).
+                Assert.Equal(55000 * 784, splits.Train.Pixels.Length);
                 Assert.Contains(log.Messages, m => m.Contains("training labels match the canonical SHA-256"));
                 // The first training image of MNIST is a 5, the first test image a 7.
                 Assert.Equal(5, splits.Train.Labels[0]);
                 Assert.Equal(7, splits.Test.Labels[0]);
-                Assert.InRange(splits.Train.Images.Max(), 0.99f, 1f);
+                Assert.InRange(splits.Train.Table[0, splits.Train.Pixels.Max()], 0.99f, 1f);
                 Assert.InRange(clock.ElapsedMilliseconds, 0, 30_000);
             },
             error =>
@@ -72,7 +73,7 @@ public sealed class RealDatasetTests(ITestOutputHelper output)
                 double sum = 0, sumSq = 0;
                 for (var i = 0; i < 55000; i++)
                 {
-                    double v = splits.Train.Images[i * 784 + 400];
+                    double v = splits.Train.Table[400, splits.Train.Pixels[i * 784 + 400]];
                     sum += v;
                     sumSq += v * v;
                 }

@@ -10,20 +10,23 @@ namespace NormLab.Tests.Unit.Engine;
 
 public class TrainerTests
 {
-    /// <summary>A generated 10-class problem on 1×4×4 images: class k lights pixel k (plus noise), so it is learnable fast.</summary>
+    /// <summary>
+    /// A generated 10-class problem on 1×4×4 images: class k lights pixel k (plus noise), so it is learnable fast. Pixels are bytes
+    /// like a real dataset's: noise 0..76 (x/255 ≈ 0..0.3), the lit pixel 178 higher (≈ 0.7..1).
+    /// </summary>
     internal static DatasetArrays Blobs(int count, int seed)
     {
         var rng = new Random(seed);
-        var images = new float[count * 16];
+        var pixels = new byte[count * 16];
         var labels = new byte[count];
         for (var i = 0; i < count; i++)
         {
             var k = rng.Next(10);
             labels[i] = (byte)k;
-            for (var p = 0; p < 16; p++) images[i * 16 + p] = (float)(rng.NextDouble() * 0.3);
-            images[i * 16 + k] += 1;
+            for (var p = 0; p < 16; p++) pixels[i * 16 + p] = (byte)rng.Next(77);
+            pixels[i * 16 + k] += 178;
         }
-        return new DatasetArrays(images, labels, count, [1, 4, 4]);
+        return new DatasetArrays(pixels, labels, count, [1, 4, 4], PixelTable.Scale01);
     }
 
     internal static DatasetSplits Splits() => new(Blobs(256, 1), Blobs(64, 2), Blobs(100, 3));
