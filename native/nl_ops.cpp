@@ -52,10 +52,10 @@ at::Tensor binary(int op, const at::Tensor& a, const at::Tensor& b) {
 
 at::Tensor binary_scalar(int op, const at::Tensor& a, double s) {
   switch (op) {
-    case ADD: return at::add(a, s);
-    case SUB: return at::sub(a, s);
-    case MUL: return at::mul(a, s);
-    case DIV: return at::div(a, s);
+    case ADD: return at::add(a, nl::scalar(s));
+    case SUB: return at::sub(a, nl::scalar(s));
+    case MUL: return at::mul(a, nl::scalar(s));
+    case DIV: return at::div(a, nl::scalar(s));
     case POW: return at::pow(a, s);
     case EQ: return at::eq(a, s);
     case NE: return at::ne(a, s);
@@ -98,7 +98,7 @@ NL_EXPORT int nl_binary_(int op, at::Tensor* a, const at::Tensor* b, char** err)
 NL_EXPORT int nl_add_scaled_(at::Tensor* a, const at::Tensor* b, double alpha, char** err) {
   NL_GUARD(0, a->add_(*b, alpha); return 1;)
 }
-NL_EXPORT int nl_mul_scalar_(at::Tensor* a, double s, char** err) { NL_GUARD(0, a->mul_(s); return 1;) }
+NL_EXPORT int nl_mul_scalar_(at::Tensor* a, double s, char** err) { NL_GUARD(0, a->mul_(nl::scalar(s)); return 1;) }
 NL_EXPORT int nl_fill_(at::Tensor* a, double v, char** err) { NL_GUARD(0, a->fill_(v); return 1;) }
 NL_EXPORT int nl_zero_(at::Tensor* a, char** err) { NL_GUARD(0, a->zero_(); return 1;) }
 NL_EXPORT int nl_copy_(at::Tensor* dst, const at::Tensor* src, char** err) { NL_GUARD(0, dst->copy_(*src); return 1;) }

@@ -40,7 +40,7 @@ NL_EXPORT int nl_sgd_step(at::Tensor* const* ps, int n, at::Tensor* const* bufs,
           buf.copy_(d_p);
           has_buf[i] = 1;
         } else {
-          buf.mul_(momentum).add_(d_p, 1 - dampening);
+          buf.mul_(nl::scalar(momentum)).add_(d_p, 1 - dampening);
         }
         d_p = nesterov ? d_p.add(buf, momentum) : buf;
       }
@@ -61,8 +61,8 @@ NL_EXPORT int nl_adam_step(at::Tensor* const* ps, int n, at::Tensor* const* exp_
       const at::Tensor grad = effective_grad(p, maximize, weight_decay);
       if (!grad.defined()) continue;
       const int64_t step = ++steps[i];
-      exp_avg[i]->mul_(beta1).add_(grad, 1 - beta1);
-      exp_avg_sq[i]->mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+      exp_avg[i]->mul_(nl::scalar(beta1)).add_(grad, 1 - beta1);
+      exp_avg_sq[i]->mul_(nl::scalar(beta2)).addcmul_(grad, grad, 1 - beta2);
       // Python floats are doubles: bias corrections computed in double, as PyTorch does.
       const double bias_correction1 = 1 - std::pow(beta1, static_cast<double>(step));
       const double bias_correction2 = 1 - std::pow(beta2, static_cast<double>(step));
@@ -71,9 +71,9 @@ NL_EXPORT int nl_adam_step(at::Tensor* const* ps, int n, at::Tensor* const* exp_
       at::Tensor denom;
       if (amsgrad) {
         at::maximum_out(*max_exp_avg_sq[i], *max_exp_avg_sq[i], *exp_avg_sq[i]);
-        denom = (max_exp_avg_sq[i]->sqrt() / bias_correction2_sqrt).add_(eps);
+        denom = at::div(max_exp_avg_sq[i]->sqrt(), nl::scalar(bias_correction2_sqrt)).add_(nl::scalar(eps));
       } else {
-        denom = (exp_avg_sq[i]->sqrt() / bias_correction2_sqrt).add_(eps);
+        denom = at::div(exp_avg_sq[i]->sqrt(), nl::scalar(bias_correction2_sqrt)).add_(nl::scalar(eps));
       }
       p.addcdiv_(*exp_avg[i], denom, -step_size);
     }
@@ -91,17 +91,17 @@ NL_EXPORT int nl_rmsprop_step(at::Tensor* const* ps, int n, at::Tensor* const* s
       at::Tensor& p = *ps[i];
       const at::Tensor grad = effective_grad(p, maximize, weight_decay);
       if (!grad.defined()) continue;
-      square_avg[i]->mul_(alpha).addcmul_(grad, grad, 1 - alpha);
+      square_avg[i]->mul_(nl::scalar(alpha)).addcmul_(grad, grad, 1 - alpha);
       at::Tensor avg;
       if (centered) {
-        grad_avg[i]->mul_(alpha).add_(grad, 1 - alpha);
+        grad_avg[i]->mul_(nl::scalar(alpha)).add_(grad, 1 - alpha);
         avg = square_avg[i]->addcmul(*grad_avg[i], *grad_avg[i], -1).sqrt_();
       } else {
         avg = square_avg[i]->sqrt();
       }
-      avg.add_(eps);
+      avg.add_(nl::scalar(eps));
       if (momentum > 0) {
-        bufs[i]->mul_(momentum).addcdiv_(grad, avg);
+        bufs[i]->mul_(nl::scalar(momentum)).addcdiv_(grad, avg);
         p.add_(*bufs[i], -lr);
       } else {
         p.addcdiv_(grad, avg, -lr);
