@@ -10,7 +10,8 @@ command read from stdin, so the benchmark can alternate NormLab and PyTorch repe
 interpreter start-up and data loading inside the timed region:
 
     train STEPS      a fresh network (seeded init) trained STEPS optimizer steps -> {"seconds", "steps", "images"}
-    profile STEPS    the same as train, under torch.autograd.profiler (legacy) -> {"seconds", "steps", "ops": [...]}
+    profile N        train N steps (inference: infer N passes) under torch.autograd.profiler (legacy)
+                     -> {"seconds", "steps", "ops": [...]}
     infer PASSES     eval mode, no_grad, PASSES passes over the test split, batch 1000 -> {"seconds", "images"}
     quit             -> {"peakRssMb"} (VmHWM of this process), then exit
 
@@ -260,8 +261,13 @@ def main():
             elif words[0] == "profile":
                 # The same training run under libtorch's legacy op profiler, the instrument NormLab's side uses.
                 model, opt = fresh()
+                count = int(words[1])
                 with torch.autograd.profiler.profile(use_kineto=False) as prof:
-                    seconds, steps, seen = train(model, opt, x_train, y_train, batch, int(words[1]), args.seed)
+                    if args.workload == "inference":
+                        seconds, seen = infer(model, x_test, y_test, count)
+                        steps = count
+                    else:
+                        seconds, steps, seen = train(model, opt, x_train, y_train, batch, count, args.seed)
                 ops = [{"name": e.key, "calls": e.count, "selfUs": e.self_cpu_time_total, "totalUs": e.cpu_time_total}
                        for e in prof.key_averages()]
                 reply({"seconds": seconds, "steps": steps, "ops": ops})

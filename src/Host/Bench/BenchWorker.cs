@@ -65,12 +65,16 @@ public static class BenchWorker
                         }
                         case "profile":
                         {
-                            // One training run under libtorch's op profiler (the same instrument the PyTorch side uses).
+                            // One training run (or, for inference, PASSES passes) under libtorch's op profiler — the same instrument the
+                            // PyTorch side uses.
                             IReadOnlyList<OpTime> ops;
                             (double Seconds, long Steps, long Images) run;
                             using (var profiler = OpProfiler.Start())
                             {
-                                run = Train(workload, data, long.Parse(words[1], CultureInfo.InvariantCulture), seed, threads, null, ct);
+                                var count = long.Parse(words[1], CultureInfo.InvariantCulture);
+                                run = workload.Kind == BenchKind.Train
+                                    ? Train(workload, data, count, seed, threads, null, ct)
+                                    : Infer(workload, data, (int)count, seed, threads) is var (s, i) ? (s, count, i) : default;
                                 ops = profiler.Stop();
                             }
                             Reply(new

@@ -45,6 +45,8 @@ public static class RunExecutor
             TrainingOutcome outcome;
             using (var writer = new RunResultsWriter(runDir, ticker.Update))
                 outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);
+            // The next run has other shapes: its buffers would not reuse this run's cached ones, only sit beside them.
+            torch.cpu.empty_cache();
             var epochs = outcome.Epochs;
             summary = baseSummary with
             {

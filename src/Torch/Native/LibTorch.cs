@@ -27,6 +27,11 @@ internal static unsafe partial class LibTorch
     [LibraryImport(Lib)] internal static partial int nl_grad_enabled();
     [LibraryImport(Lib)] internal static partial void nl_set_grad_enabled(int enabled);
 
+    // ---- nl_allocator.cpp ----
+    [LibraryImport(Lib)] internal static partial int nl_cpu_cache_enabled();
+    [LibraryImport(Lib)] internal static partial long nl_cpu_cache_bytes();
+    [LibraryImport(Lib)] internal static partial void nl_cpu_cache_release();
+
     // ---- nl_profiler.cpp ----
     [LibraryImport(Lib)] internal static partial int nl_profiler_start(IntPtr* err);
     [LibraryImport(Lib)] internal static partial IntPtr nl_profiler_stop(IntPtr* err);
