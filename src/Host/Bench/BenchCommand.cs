@@ -8,7 +8,7 @@ using NormLab.Torch;
 namespace NormLab.Host.Bench;
 
 /// <summary>
-/// <c>./normlab bench [--quick] [--reps N] [--only WORKLOAD]… [--out DIR]</c>: every workload of issue 7 in NormLab and in
+/// <c>./normlab bench [--quick] [--reps N] [--only WORKLOAD]… [--profile] [--out DIR]</c>: every workload of issue 7 in NormLab and in
 /// PyTorch 1.13 (<c>bench/pytorch_reference.py</c>), both over the same libtorch. Each side runs in its own worker process
 /// (NormLab: this executable's hidden <c>bench-worker</c> verb) so both are measured alike — data loaded before timing,
 /// peak RSS per process. Per workload: one warm-up per side, then the repetitions alternating which side goes first.
@@ -72,6 +72,12 @@ public static class BenchCommand
         var path = Path.Combine(outDir, "results.md");
         ResultsMarkdown.Write(path, report);
         await stdout.WriteLineAsync($"load average after: {loadAfter}; wrote {path}").ConfigureAwait(false);
+        if (results.Where(r => r.Profile is not null).Select(r => r.Profile!).ToArray() is { Length: > 0 } profiles)
+        {
+            var profilePath = Path.Combine(outDir, "profile.md");
+            ProfileMarkdown.Write(profilePath, report.Date, report.Machine, profiles);
+            await stdout.WriteLineAsync($"wrote {profilePath}").ConfigureAwait(false);
+        }
         foreach (var r in results) await stdout.WriteLineAsync(RatioLine.Format(r.Workload.Name, r.Ratio)).ConfigureAwait(false);
         return 0;
     }
@@ -123,6 +129,17 @@ public static class BenchCommand
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"    rep {r + 1}: NormLab {nl[^1]:0.000} s, PyTorch {pt[^1]:0.000} s (load {MachineInfo.LoadAverage()})")).ConfigureAwait(false);
         }
+        ProfileComparison? profile = null;
+        if (options.Profile)
+        {
+            // After the timed repetitions, so the profiler's own cost never reaches the timings.
+            var nlProfile = ProfiledRun.FromReply(await normlab.AskAsync($"profile {steps}", ct).ConfigureAwait(false));
+            var ptProfile = ProfiledRun.FromReply(await pytorch.AskAsync($"profile {steps}", ct).ConfigureAwait(false));
+            profile = new ProfileComparison(w, nlProfile, ptProfile);
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"    profile: ms per {(w.Kind == BenchKind.Train ? "step" : "pass")} inside ops / outside ops: NormLab {nlProfile.InsideOpsMsPerUnit:0.000} / {nlProfile.OutsideOpsMsPerUnit:0.000}, " +
+                $"PyTorch {ptProfile.InsideOpsMsPerUnit:0.000} / {ptProfile.OutsideOpsMsPerUnit:0.000}")).ConfigureAwait(false);
+        }
         var nlPeak = PeakRss(await normlab.AskAsync("quit", ct).ConfigureAwait(false));
         var ptPeak = PeakRss(await pytorch.AskAsync("quit", ct).ConfigureAwait(false));
 
@@ -134,7 +151,7 @@ public static class BenchCommand
             gflopsNl = flops / new Timing(nl).Median / 1e9;
             gflopsPt = flops / new Timing(pt).Median / 1e9;
         }
-        var result = new WorkloadResult(w, steps, images, new Timing(nl), new Timing(pt), nlPeak, ptPeak, gflopsNl, gflopsPt);
+        var result = new WorkloadResult(w, steps, images, new Timing(nl), new Timing(pt), nlPeak, ptPeak, gflopsNl, gflopsPt, profile);
         await stdout.WriteLineAsync(Summary(result, peak)).ConfigureAwait(false);
         return (result, version);
     }

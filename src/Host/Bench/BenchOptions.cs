@@ -10,6 +10,9 @@ public sealed record BenchOptions
     public bool Quick { get; init; }
     public int? Reps { get; init; }
     public IReadOnlyList<string> Only { get; init; } = [];
+
+    /// <summary>After the timed repetitions, one more run per side under libtorch's op profiler; writes profile.md.</summary>
+    public bool Profile { get; init; }
     public string? OutDir { get; init; }
 
     /// <summary>The repository root; null: $NORMLAB_ROOT, else upward from the current directory to NormLab.slnx.</summary>

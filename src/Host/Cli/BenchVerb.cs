@@ -4,8 +4,9 @@ using NormLab.Host.Bench;
 namespace NormLab.Host.Cli;
 
 /// <summary>
-/// <c>./normlab bench [--quick] [--reps N] [--only WORKLOAD]… [--threads N] [--out DIR]</c>: NormLab against PyTorch 1.13
-/// on the same libtorch, workload by workload, alternating sides; medians, ratios, peak RSS, GFLOP/s; bench/results.md.
+/// <c>./normlab bench [--quick] [--reps N] [--only WORKLOAD]… [--threads N] [--profile] [--out DIR]</c>: NormLab against
+/// PyTorch 1.13 on the same libtorch, workload by workload, alternating sides; medians, ratios, peak RSS, GFLOP/s;
+/// bench/results.md (and, with --profile, both sides' libtorch op timings in bench/profile.md).
 /// </summary>
 public sealed class BenchVerb : ICliVerb
 {
@@ -17,10 +18,11 @@ public sealed class BenchVerb : ICliVerb
             var reps = new System.CommandLine.Option<int?>("--reps") { Description = "timed repetitions per side (default 5, quick 2)" };
             var only = new System.CommandLine.Option<string[]>("--only") { Description = "run only these workloads (name or number, repeatable)" };
             var threads = new System.CommandLine.Option<int?>("--threads") { Description = "intra-op threads on both sides (default: every core)" };
-            var output = new System.CommandLine.Option<string?>("--out") { Description = "where results.md goes (default bench/)" };
+            var profile = new System.CommandLine.Option<bool>("--profile") { Description = "also profile one run per side with libtorch's op profiler and write profile.md" };
+            var output = new System.CommandLine.Option<string?>("--out") { Description = "where results.md (and profile.md) go (default bench/)" };
             var command = new Command("bench", "Time NormLab against PyTorch on the same workloads; print ratios; write bench/results.md.")
             {
-                quick, reps, only, threads, output,
+                quick, reps, only, threads, profile, output,
             };
             command.SetAction((parsed, cancel) => BenchCommand.RunAsync(new BenchOptions
             {
@@ -28,6 +30,7 @@ public sealed class BenchVerb : ICliVerb
                 Reps = parsed.GetValue(reps),
                 Only = parsed.GetValue(only) ?? [],
                 Threads = parsed.GetValue(threads),
+                Profile = parsed.GetValue(profile),
                 OutDir = parsed.GetValue(output),
             }, parsed.InvocationConfiguration.Output, cancel));
             return command;
