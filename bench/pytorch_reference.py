@@ -13,7 +13,8 @@ interpreter start-up and data loading inside the timed region:
     profile N        train N steps (inference: infer N passes) under torch.autograd.profiler (legacy)
                      -> {"seconds", "steps", "ops": [...]}
     infer PASSES     eval mode, no_grad, PASSES passes over the test split, batch 1000 -> {"seconds", "images"}
-    quit             -> {"peakRssMb"} (VmHWM of this process), then exit
+    peak             -> {"peakRssMb"} (VmHWM of this process so far)
+    quit             -> {"peakRssMb"}, then exit
 
 What matches NormLab's Trainer step for step: a fresh random order each epoch, the last partial batch kept
 (ceil(n / batch) batches), cross-entropy on the logits (the softmax layer is folded into the loss), zero_grad with
@@ -275,6 +276,8 @@ def main():
                 model, _ = fresh()
                 seconds, images = infer(model, x_test, y_test, int(words[1]))
                 reply({"seconds": seconds, "images": images})
+            elif words[0] == "peak":
+                reply({"peakRssMb": peak_rss_mb()})
             elif words[0] == "quit":
                 reply({"peakRssMb": peak_rss_mb()})
                 return 0

@@ -10,13 +10,13 @@
 
 NL_EXPORT void nl_error_free(char* e) { std::free(e); }
 
-// Keep freed tensor memory in the process instead of handing it back to the kernel after every op. libtorch's CPU
-// allocator is plain posix_memalign/free, and our ops run on a .NET thread-pool thread (a glibc per-thread arena), where
-// glibc's adaptive thresholds kept returning activation buffers to the kernel: measured on LeNet-5 training, 22–900
-// page faults per step (each a zeroed 4 KiB page) against PyTorch's ~0 on its main thread. With every allocation below
-// 32 MiB served from the heap and trimming only above 256 MiB of free top memory: ~4 faults per step. Peak RSS is
-// unchanged (the memory is reused, not added). Set once when the library loads; MALLOC_* / GLIBC_TUNABLES settings
-// the user gives still apply to anything we do not set.
+// Keep freed memory in the process instead of handing it back to the kernel after every op. Our ops run on a .NET
+// thread-pool thread (a glibc per-thread arena), where glibc's adaptive thresholds kept returning buffers to the
+// kernel: measured on LeNet-5 training, 22–900 page faults per step (each a zeroed 4 KiB page) against PyTorch's ~0 on
+// its main thread. With every allocation below 32 MiB served from the heap and trimming only above 256 MiB of free top
+// memory: ~4 faults per step. Tensor buffers of 16 KiB and more now go through the caching allocator
+// (nl_allocator.cpp); this still serves the small ones and libraries' own allocations. Peak RSS is unchanged (the
+// memory is reused, not added). Set once when the library loads.
 __attribute__((constructor)) static void nl_tune_allocator() {
   if (std::getenv("NORMLAB_GLIBC_MALLOC_DEFAULTS") != nullptr) return;  // the escape hatch, to measure the difference
   mallopt(M_MMAP_THRESHOLD, 32 << 20);

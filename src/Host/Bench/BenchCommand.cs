@@ -129,6 +129,9 @@ public static class BenchCommand
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"    rep {r + 1}: NormLab {nl[^1]:0.000} s, PyTorch {pt[^1]:0.000} s (load {MachineInfo.LoadAverage()})")).ConfigureAwait(false);
         }
+        // Peak RSS before any profiling: the profiler keeps every event in memory.
+        var nlPeak = PeakRss(await normlab.AskAsync("peak", ct).ConfigureAwait(false));
+        var ptPeak = PeakRss(await pytorch.AskAsync("peak", ct).ConfigureAwait(false));
         ProfileComparison? profile = null;
         if (options.Profile)
         {
@@ -140,8 +143,8 @@ public static class BenchCommand
                 $"    profile: ms per {(w.Kind == BenchKind.Train ? "step" : "pass")} inside ops / outside ops: NormLab {nlProfile.InsideOpsMsPerUnit:0.000} / {nlProfile.OutsideOpsMsPerUnit:0.000}, " +
                 $"PyTorch {ptProfile.InsideOpsMsPerUnit:0.000} / {ptProfile.OutsideOpsMsPerUnit:0.000}")).ConfigureAwait(false);
         }
-        var nlPeak = PeakRss(await normlab.AskAsync("quit", ct).ConfigureAwait(false));
-        var ptPeak = PeakRss(await pytorch.AskAsync("quit", ct).ConfigureAwait(false));
+        await normlab.AskAsync("quit", ct).ConfigureAwait(false);
+        await pytorch.AskAsync("quit", ct).ConfigureAwait(false);
 
         double? gflopsNl = null, gflopsPt = null;
         if (w.Kind == BenchKind.Train && w.Number is 1 or 4)

@@ -101,6 +101,9 @@ public static class BenchWorker
                             Reply(new { rssMb = observer.RssMb, stepsPerEpoch = perEpoch });
                             break;
                         }
+                        case "peak":
+                            Reply(new { peakRssMb = ProcStatus.ReadMb("VmHWM") });
+                            break;
                         case "quit":
                             Reply(new { peakRssMb = ProcStatus.ReadMb("VmHWM") });
                             return 0;
