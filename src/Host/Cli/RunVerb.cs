@@ -61,7 +61,9 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ExitCodeHolder>();
-        builder.Services.AddSingleton(sp => new DatasetProvider(ProjectRoot(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<ILogger<DatasetProvider>>()));
+        builder.Services.AddSingleton(sp => new DatasetProvider(
+            sp.GetRequiredService<IConfiguration>()["NORMLAB_ROOT"] is { Length: > 0 } root ? root : null,
+            sp.GetRequiredService<ILogger<DatasetProvider>>()));
         builder.Services.AddSingleton(sp => new ExperimentRunner(sp.GetRequiredService<DatasetProvider>(), sp.GetRequiredService<ILogger<ExperimentRunner>>(), Console.Out));
         builder.Services.AddHostedService<ExperimentRunService>();
         using var host = builder.Build();
@@ -70,7 +72,4 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
         await host.RunAsync();
         return exitCode.Value;
     }
-
-    private static string ProjectRoot(IConfiguration configuration) =>
-        configuration["NORMLAB_ROOT"] is { Length: > 0 } root ? root : Directory.GetCurrentDirectory();
 }

@@ -9,8 +9,10 @@ namespace NormLab.Host.Running;
 /// <summary>
 /// Loads each distinct dataset specification once per invocation (runs of the same experiment share the arrays —
 /// they are read-only) and maps the experiment's dataset record onto the data layer's options.
+/// <paramref name="projectRoot"/> null leaves the choice to the data layer (<see cref="DatasetOptions.ProjectRoot"/>:
+/// $NORMLAB_ROOT, else the folder holding NormLab.slnx above the current folder or the executable) — one rule, one place.
 /// </summary>
-public sealed class DatasetProvider(string projectRoot, ILogger logger)
+public sealed class DatasetProvider(string? projectRoot, ILogger logger)
 {
     private readonly Dictionary<DatasetSpec, Either<DataError, DatasetSplits>> cache = [];
 
@@ -22,12 +24,16 @@ public sealed class DatasetProvider(string projectRoot, ILogger logger)
         return loaded;
     }
 
-    public static DatasetOptions OptionsFor(DatasetSpec spec, string projectRoot) => new()
+    public static DatasetOptions OptionsFor(DatasetSpec spec, string? projectRoot)
     {
-        ProjectRoot = projectRoot,
-        DataDir = spec.DataDir is null ? null : Path.GetFullPath(spec.DataDir, projectRoot),
-        Preprocessing = spec.Preprocess,
-        // MatchUnsafe: LanguageExt's Match refuses a null result, and null is how the data layer spells "no split".
-        Validation = spec.Validation.MatchUnsafe(v => v, () => (ValidationSplit?)null),
-    };
+        var options = new DatasetOptions
+        {
+            ProjectRoot = projectRoot,
+            Preprocessing = spec.Preprocess,
+            // MatchUnsafe: LanguageExt's Match refuses a null result, and null is how the data layer spells "no split".
+            Validation = spec.Validation.MatchUnsafe(v => v, () => (ValidationSplit?)null),
+        };
+        // A relative dataDir is relative to the project root, whichever rule found it.
+        return spec.DataDir is null ? options : options with { DataDir = Path.GetFullPath(spec.DataDir, options.ResolveProjectRoot()) };
+    }
 }
