@@ -106,15 +106,7 @@ public sealed class BatchNormLayer : Module
         return output;
     }
 
-    private void UpdateFromBatch(Tensor x, long n)
-    {
-        using var _ = torch.no_grad();
-        // libtorch's BN statistics kernel: 2.4x faster than var_mean over (0, 2, 3) and the same numbers to one ulp.
-        var (m, v) = functional.batch_norm_stats(x);
-        using (v)
-        using (m)
-            stats!.Update(m, v, n);
-    }
+    private void UpdateFromBatch(Tensor x, long n) => stats!.UpdateFromInput(x, n);
 
     private Tensor Scratch(Tensor x, bool useBatchStatistics, bool updateStatistics, long n)
     {

@@ -1,4 +1,5 @@
 using NormLab.Core.Networks;
+using static NormLab.Torch.torch.nn;
 
 namespace NormLab.Engine.Normalization;
 
@@ -52,52 +53,70 @@ internal sealed class RunningStatistics : IDisposable
     /// <summary>Records that libtorch updated the buffers itself (the torch and cumulative fast path).</summary>
     internal void CountNativeUpdate() => BatchesTracked++;
 
+    /// <summary>
+    /// The exponential rules as <c>r ← keep·r + take·batch</c> for mean and variance alike, and the factor that turns the
+    /// biased batch variance into the stored one (n/(n−1): torch-style unbiased; 1: keras keeps it biased). None for window.
+    /// </summary>
+    private (double Keep, double Take, double VarScale)? Rule(long n)
+    {
+        var unbiased = (double)n / (n - 1);
+        return spec.Convention switch
+        {
+            BnConvention.Torch => (1 - spec.ResolvedMomentum, spec.ResolvedMomentum, unbiased),
+            // keras-style: r ← m·r + (1−m)·batch, and the variance is kept biased.
+            BnConvention.Keras => (spec.ResolvedMomentum, 1 - spec.ResolvedMomentum, 1.0),
+            // the k-th batch weighs 1/k: the plain mean of every batch so far.
+            BnConvention.Cumulative => (1 - 1.0 / (BatchesTracked + 1), 1.0 / (BatchesTracked + 1), unbiased),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Applies the convention's rule from a training batch <paramref name="x"/> (n values per channel), for the native path
+    /// where libtorch cannot do it in place (keras, window): statistics and update in one native call for the exponential
+    /// rules — the same ops as <see cref="Update"/>, bit for bit, minus four native calls and a dispose scope per layer
+    /// and step — and through <see cref="Update"/> for the window.
+    /// </summary>
+    internal void UpdateFromInput(Tensor x, long n)
+    {
+        if (Rule(n) is { } rule)
+        {
+            var (keep, take, varScale) = rule;
+            functional.batch_norm_running_update(x, Mean, Var, keep, take, varScale);
+            BatchesTracked++;
+            return;
+        }
+        using var _ = torch.no_grad();
+        var (m, v) = functional.batch_norm_stats(x);
+        using (v)
+        using (m)
+            Update(m, v, n);
+    }
+
     /// <summary>Applies the convention's rule from one batch's mean and biased variance over <paramref name="n"/> values per channel.</summary>
     internal void Update(Tensor batchMean, Tensor batchVarBiased, long n)
     {
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        // torch-style: the running variance estimates the population variance, so it stores the unbiased batch variance
-        // (computed only for the conventions that store it: keras keeps the biased one).
-        Tensor Unbiased() => batchVarBiased * ((double)n / (n - 1));
-        switch (spec.Convention)
+        if (Rule(n) is { } rule)
         {
-            case BnConvention.Torch:
+            var (keep, take, varScale) = rule;
+            Mean.mul_(keep).add_(batchMean, take);
+            Var.mul_(keep).add_(varScale == 1.0 ? batchVarBiased : batchVarBiased * varScale, take);
+        }
+        else
+        {
+            // window: the mean of the last N batch statistics (unbiased variances).
+            windowMeans[windowNext].copy_(batchMean);
+            windowVars[windowNext].copy_(batchVarBiased * ((double)n / (n - 1)));
+            windowNext = (windowNext + 1) % windowMeans.Length;
+            windowFill = Math.Min(windowFill + 1, windowMeans.Length);
+            Mean.zero_();
+            Var.zero_();
+            for (var i = 0; i < windowFill; i++)
             {
-                var m = spec.ResolvedMomentum;
-                Mean.mul_(1 - m).add_(batchMean, m);
-                Var.mul_(1 - m).add_(Unbiased(), m);
-                break;
-            }
-            case BnConvention.Keras:
-            {
-                // keras-style: r ← m·r + (1−m)·batch, and the variance is kept biased.
-                var m = spec.ResolvedMomentum;
-                Mean.mul_(m).add_(batchMean, 1 - m);
-                Var.mul_(m).add_(batchVarBiased, 1 - m);
-                break;
-            }
-            case BnConvention.Cumulative:
-            {
-                var k = BatchesTracked + 1;
-                Mean.mul_(1 - 1.0 / k).add_(batchMean, 1.0 / k);
-                Var.mul_(1 - 1.0 / k).add_(Unbiased(), 1.0 / k);
-                break;
-            }
-            case BnConvention.Window:
-            {
-                windowMeans[windowNext].copy_(batchMean);
-                windowVars[windowNext].copy_(Unbiased());
-                windowNext = (windowNext + 1) % windowMeans.Length;
-                windowFill = Math.Min(windowFill + 1, windowMeans.Length);
-                Mean.zero_();
-                Var.zero_();
-                for (var i = 0; i < windowFill; i++)
-                {
-                    Mean.add_(windowMeans[i], 1.0 / windowFill);
-                    Var.add_(windowVars[i], 1.0 / windowFill);
-                }
-                break;
+                Mean.add_(windowMeans[i], 1.0 / windowFill);
+                Var.add_(windowVars[i], 1.0 / windowFill);
             }
         }
         BatchesTracked++;

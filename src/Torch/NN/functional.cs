@@ -144,6 +144,21 @@ public static partial class torch
                 return (new Tensor(mean), variance);
             }
 
+            /// <summary>
+            /// In place, without autograd: <c>mean ← keep·mean + take·batch_mean</c> and <c>var ← keep·var + take·(batch_var·varScale)</c>
+            /// from <paramref name="input"/>'s per-channel statistics (the kernel of <see cref="batch_norm_stats"/>), in one native
+            /// call. <paramref name="varScale"/> n/(n−1) stores the unbiased variance, 1 the biased one.
+            /// </summary>
+            public static void batch_norm_running_update(Tensor input, Tensor runningMean, Tensor runningVar, double keep, double take, double varScale)
+            {
+                IntPtr err;
+                LibTorch.nl_batch_norm_running_update(input.Handle, runningMean.Handle, runningVar.Handle, keep, take, varScale, &err);
+                GC.KeepAlive(input);
+                GC.KeepAlive(runningMean);
+                GC.KeepAlive(runningVar);
+                NativeError.ThrowIfSet(err);
+            }
+
             public static Tensor layer_norm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
             {
                 IntPtr err;

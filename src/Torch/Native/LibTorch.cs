@@ -116,6 +116,7 @@ internal static unsafe partial class LibTorch
     [LibraryImport(Lib)] internal static partial IntPtr nl_batch_norm(IntPtr x, IntPtr w, IntPtr b, IntPtr runningMean, IntPtr runningVar, int training, double momentum, double eps, IntPtr* err);
     [LibraryImport(Lib)] internal static partial IntPtr nl_var_mean(IntPtr x, long* dims, int nd, int unbiased, int keepdim, IntPtr* meanOut, IntPtr* err);
     [LibraryImport(Lib)] internal static partial IntPtr nl_batch_norm_stats(IntPtr x, IntPtr* meanOut, IntPtr* err);
+    [LibraryImport(Lib)] internal static partial int nl_batch_norm_running_update(IntPtr x, IntPtr mean, IntPtr var, double keep, double take, double varScale, IntPtr* err);
     [LibraryImport(Lib)] internal static partial IntPtr nl_layer_norm(IntPtr x, long* shape, int n, IntPtr w, IntPtr b, double eps, IntPtr* err);
     [LibraryImport(Lib)] internal static partial IntPtr nl_group_norm(IntPtr x, long groups, IntPtr w, IntPtr b, double eps, IntPtr* err);
 
