@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using LanguageExt;
+using static LanguageExt.Prelude;
 
 namespace NormLab.Host.Results;
 
@@ -83,27 +85,53 @@ public static class Csv
     }
 
     /// <summary>
-    /// Reads a whole CSV file with an exact header and hands each data line's fields (with its 1-based line number) to
-    /// <paramref name="parse"/>. A missing trailing newline is fine; a blank line, a wrong header or a wrong field count is an error.
+    /// Reads a CSV file with an exact header, one result per line: each data line's row as <paramref name="parse"/> made it,
+    /// or the problem with that line (path and 1-based line number attached here, so parsers need not know them). A tolerant
+    /// reader (the report) keeps the good rows and warns about the rest; <see cref="ReadFile{T}"/> is the strict wrapper.
+    /// A wrong or missing header is one problem at line 1 and nothing else, since no column can then be trusted.
+    /// A missing trailing newline is fine; a blank line or a wrong field count is a problem of that line.
     /// </summary>
-    public static List<T> ReadFile<T>(string path, string header, Func<IReadOnlyList<string>, int, T> parse)
+    public static List<Either<ResultsFormatException, T>> ReadRows<T>(string path, string header, Func<IReadOnlyList<string>, Either<string, T>> parse)
     {
-        var rows = new List<T>();
+        var rows = new List<Either<ResultsFormatException, T>>();
         var expectedFields = header.Split(',').Length;
         using var reader = new StreamReader(path, Encoding.UTF8);
         var first = reader.ReadLine();
-        if (first is null) throw new ResultsFormatException(path, 1, $"empty file; expected the header '{header}'");
-        if (first != header) throw new ResultsFormatException(path, 1, $"header is '{first}', expected '{header}'");
+        if (first != header)
+        {
+            rows.Add(new ResultsFormatException(path, 1,
+                first is null ? $"empty file; expected the header '{header}'" : $"header is '{first}', expected '{header}'"));
+            return rows;
+        }
         var lineNo = 1;
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
             lineNo++;
-            var fields = SplitLine(line) ?? throw new ResultsFormatException(path, lineNo, "unterminated quoted field");
-            if (fields.Count != expectedFields)
-                throw new ResultsFormatException(path, lineNo, $"{fields.Count} fields, expected {expectedFields} ({header})");
-            rows.Add(parse(fields, lineNo));
+            var at = lineNo; // the lambda below must not see later lines' numbers
+            var fields = SplitLine(line);
+            rows.Add(fields is null ? new ResultsFormatException(path, at, "unterminated quoted field")
+                : fields.Count != expectedFields ? new ResultsFormatException(path, at, $"{fields.Count} fields, expected {expectedFields} ({header})")
+                : parse(fields).MapLeft(problem => new ResultsFormatException(path, at, problem)));
         }
         return rows;
     }
+
+    /// <summary>Reads a whole CSV file as <see cref="ReadRows{T}"/> does, but the first problem throws: for readers that must not guess.</summary>
+    public static List<T> ReadFile<T>(string path, string header, Func<IReadOnlyList<string>, Either<string, T>> parse) =>
+        ReadRows(path, header, parse).Select(row => row.Match(Right: r => r, Left: problem => throw problem)).ToList();
+
+    /// <summary>A required integer field; the problem names the column.</summary>
+    public static Either<string, long> Long(string column, string text) =>
+        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : $"{column} '{text}' is not an integer";
+
+    /// <summary>A number field that may be empty (a metric not measured); non-finite spellings as <see cref="TryParseDouble"/>.</summary>
+    public static Either<string, Option<double>> OptionalDouble(string column, string text) =>
+        text.Length == 0 ? Right<string, Option<double>>(None)
+        : TryParseDouble(text, out var v) ? Right<string, Option<double>>(v)
+        : Left<string, Option<double>>($"{column} '{text}' is not a number");
+
+    /// <summary>A number field that must be present.</summary>
+    public static Either<string, double> Double(string column, string text) =>
+        OptionalDouble(column, text).Bind(v => v.Match(Some: Right<string, double>, None: () => Left<string, double>($"{column} is empty")));
 }

@@ -1,3 +1,5 @@
+using LanguageExt;
+
 namespace NormLab.Host.Results;
 
 /// <summary>Which data a metrics row was measured on.</summary>
@@ -40,29 +42,27 @@ public static class MetricsCsv
     public static string Format(MetricsRow r) =>
         $"{Csv.Number(r.Step)},{Csv.Number(r.Epoch)},{SplitName(r.Split)},{Csv.Number(r.Loss)},{Csv.Number(r.Accuracy)},{Csv.Number(r.Time)}";
 
-    public static IReadOnlyList<MetricsRow> Read(string path) =>
-        Csv.ReadFile(path, Header, (f, line) => new MetricsRow(
-            Long(path, line, "step", f[0]),
-            Double(path, line, "epoch", f[1]) ?? throw new ResultsFormatException(path, line, "epoch is empty"),
-            f[2] switch
-            {
-                "train" => MetricsSplit.Train,
-                "val" => MetricsSplit.Val,
-                "test" => MetricsSplit.Test,
-                _ => throw new ResultsFormatException(path, line, $"split '{f[2]}' is not train, val or test"),
-            },
-            Double(path, line, "loss", f[3]),
-            Double(path, line, "accuracy", f[4]),
-            Double(path, line, "time", f[5]) ?? throw new ResultsFormatException(path, line, "time is empty")));
+    /// <summary>Strict: the first malformed line throws <see cref="ResultsFormatException"/>.</summary>
+    public static IReadOnlyList<MetricsRow> Read(string path) => Csv.ReadFile(path, Header, ParseRow);
 
-    internal static long Long(string path, int line, string name, string text) =>
-        long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new ResultsFormatException(path, line, $"{name} '{text}' is not an integer");
+    /// <summary>Tolerant: every line's row or its problem, for a reader that shows what it can (the report).</summary>
+    public static IReadOnlyList<Either<ResultsFormatException, MetricsRow>> ReadRows(string path) => Csv.ReadRows(path, Header, ParseRow);
 
-    internal static double? Double(string path, int line, string name, string text)
+    /// <summary>One data line's fields (already split, in <see cref="Header"/> order) as a row, or what is wrong with them.</summary>
+    public static Either<string, MetricsRow> ParseRow(IReadOnlyList<string> f) =>
+        from step in Csv.Long("step", f[0])
+        from epoch in Csv.Double("epoch", f[1])
+        from split in ParseSplit(f[2])
+        from loss in Csv.OptionalDouble("loss", f[3])
+        from accuracy in Csv.OptionalDouble("accuracy", f[4])
+        from time in Csv.Double("time", f[5])
+        select new MetricsRow(step, epoch, split, loss.ToNullable(), accuracy.ToNullable(), time);
+
+    private static Either<string, MetricsSplit> ParseSplit(string text) => text switch
     {
-        if (text.Length == 0) return null;
-        return Csv.TryParseDouble(text, out var v) ? v : throw new ResultsFormatException(path, line, $"{name} '{text}' is not a number");
-    }
+        "train" => MetricsSplit.Train,
+        "val" => MetricsSplit.Val,
+        "test" => MetricsSplit.Test,
+        _ => $"split '{text}' is not train, val or test",
+    };
 }

@@ -1,3 +1,5 @@
+using LanguageExt;
+
 namespace NormLab.Host.Results;
 
 /// <summary>
@@ -24,11 +26,15 @@ public static class ProbesCsv
     public static string Format(ProbeRow r) =>
         $"{Csv.Number(r.Step)},{Csv.Field(r.Probe)},{Csv.Field(r.Layer)},{Csv.Field(r.Stat)},{Csv.Number(r.Value)}";
 
-    public static IReadOnlyList<ProbeRow> Read(string path) =>
-        Csv.ReadFile(path, Header, (f, line) => new ProbeRow(
-            MetricsCsv.Long(path, line, "step", f[0]),
-            f[1],
-            f[2],
-            f[3],
-            MetricsCsv.Double(path, line, "value", f[4]) ?? throw new ResultsFormatException(path, line, "value is empty")));
+    /// <summary>Strict: the first malformed line throws <see cref="ResultsFormatException"/>.</summary>
+    public static IReadOnlyList<ProbeRow> Read(string path) => Csv.ReadFile(path, Header, ParseRow);
+
+    /// <summary>Tolerant: every line's row or its problem, for a reader that shows what it can (the report).</summary>
+    public static IReadOnlyList<Either<ResultsFormatException, ProbeRow>> ReadRows(string path) => Csv.ReadRows(path, Header, ParseRow);
+
+    /// <summary>One data line's fields (already split, in <see cref="Header"/> order) as a row, or what is wrong with them.</summary>
+    public static Either<string, ProbeRow> ParseRow(IReadOnlyList<string> f) =>
+        from step in Csv.Long("step", f[0])
+        from value in Csv.Double("value", f[4])
+        select new ProbeRow(step, f[1], f[2], f[3], value);
 }

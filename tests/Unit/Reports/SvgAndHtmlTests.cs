@@ -95,7 +95,7 @@ public sealed class SvgAndHtmlTests : IDisposable
         Assert.True(bn0.Probes.IsEmpty);
         Assert.Equal(31, bn0.Metrics.Count); // 20 train + 10 val + 1 test; the two bad rows skipped
         Assert.Contains(loaded.Warnings, w => w.EndsWith("metrics.csv:33: epoch 'x' is not a number"));
-        Assert.Contains(loaded.Warnings, w => w.EndsWith("metrics.csv:34: split 'holdout' is not train|val|test"));
+        Assert.Contains(loaded.Warnings, w => w.EndsWith("metrics.csv:34: split 'holdout' is not train, val or test"));
         Assert.Equal(0.8910, bn0.Metrics.Last.Accuracy.IfNone(0)); // the test row, so the table still has a number
         Assert.True(ReportWriter.Write(_dir, png: false).Succeeded);
     }

@@ -1,3 +1,4 @@
+using LanguageExt;
 using NormLab.Host.Results;
 using NormLab.Tests.Unit.Data;
 using Xunit;
@@ -98,6 +99,48 @@ public sealed class CsvTests : IDisposable
         File.WriteAllText(path, "step,epoch,split,loss,accuracy,time\n1,0.1,train,0.5,high,1\n");
         Assert.Equal($"{path}:2: accuracy 'high' is not a number",
             Assert.Throws<ResultsFormatException>(() => MetricsCsv.Read(path)).Message);
+    }
+
+    [Fact]
+    public void Row_reader_keeps_good_rows_and_names_each_bad_line()
+    {
+        var path = _dir["metrics.csv"];
+        File.WriteAllText(path,
+            "step,epoch,split,loss,accuracy,time\n" +
+            "1,0.1,train,0.5,0.5,1\n" +
+            "2,0.2,train,0.5,high,2\n" + // line 3: not a number
+            "3,0.3,val,,0.6,3\n" +
+            "4,0.4,\"val,5\n" + // line 5: quote never closed
+            "5,0.5,test,0.4,0.7\n" + // line 6: a field short
+            "\n" + // line 7: blank
+            "6,0.6,test,0.3,0.8,6"); // no trailing newline: still a row
+
+        var rows = MetricsCsv.ReadRows(path);
+
+        Assert.Equal(
+            [new(1, 0.1, MetricsSplit.Train, 0.5, 0.5, 1), new(3, 0.3, MetricsSplit.Val, null, 0.6, 3), new MetricsRow(6, 0.6, MetricsSplit.Test, 0.3, 0.8, 6)],
+            rows.Rights());
+        Assert.Equal(
+            [(3, $"{path}:3: accuracy 'high' is not a number"),
+             (5, $"{path}:5: unterminated quoted field"),
+             (6, $"{path}:6: 5 fields, expected 6 (step,epoch,split,loss,accuracy,time)"),
+             (7, $"{path}:7: 1 fields, expected 6 (step,epoch,split,loss,accuracy,time)")],
+            rows.Lefts().Select(e => (e.Line ?? 0, e.Message)));
+        // The strict reader parses the same way and stops at the first problem.
+        Assert.Equal($"{path}:3: accuracy 'high' is not a number", Assert.Throws<ResultsFormatException>(() => MetricsCsv.Read(path)).Message);
+    }
+
+    [Fact]
+    public void Row_reader_reports_a_wrong_header_once_and_reads_nothing_under_it()
+    {
+        var path = _dir["probes.csv"];
+        File.WriteAllText(path, "step,layer,probe,stat,value\n1000,hidden1,percentiles,p15,-1\n");
+        var problem = Assert.Single(ProbesCsv.ReadRows(path)).Match(r => throw new Xunit.Sdk.XunitException($"read {r}"), e => e);
+        Assert.Equal($"{path}:1: header is 'step,layer,probe,stat,value', expected 'step,probe,layer,stat,value'", problem.Message);
+
+        File.WriteAllText(path, "");
+        Assert.Equal($"{path}:1: empty file; expected the header 'step,probe,layer,stat,value'",
+            Assert.Single(ProbesCsv.ReadRows(path)).Match(r => "", e => e.Message));
     }
 
     [Fact]
