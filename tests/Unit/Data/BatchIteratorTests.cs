@@ -123,8 +123,15 @@ public sealed class BatchIteratorTests
         var it = new BatchIterator(data, batchSize: 64);
         var images = new float[64 * 784];
         var labels = new long[64];
-        // Warm up every path once (JIT, tiering) so only steady-state work is measured.
-        it.Shuffle(1, 0);
+        // Warm up past tiered compilation so only steady-state work is measured: a method is promoted after 30 calls and a
+        // 100 ms delay, and the promotion itself once allocated ~7.6 KB on this thread inside the measured loop (a flaky
+        // failure). Several epochs, a pause for the background compile, one more epoch, then measure.
+        for (var epoch = 0; epoch < 5; epoch++)
+        {
+            it.Shuffle(1, epoch);
+            for (var b = 0; b < it.BatchCount; b++) it.Fill(b, images, labels);
+        }
+        Thread.Sleep(300);
         for (var b = 0; b < it.BatchCount; b++) it.Fill(b, images, labels);
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var epoch = 1; epoch < 4; epoch++)
