@@ -31,17 +31,19 @@ class CachingCpuAllocator final : public c10::Allocator {
       void* p = c10::alloc_cpu(nbytes);
       return {p, p, &Free, c10::Device(c10::DeviceType::CPU)};
     }
-    void* p = nullptr;
     {
+      // The common case, a hit: take the block and record it as live in one critical section.
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = free_.find(nbytes);
       if (it != free_.end() && !it->second.empty()) {
-        p = it->second.back();
+        void* p = it->second.back();
         it->second.pop_back();
         cached_bytes_ -= nbytes;
+        live_[p] = nbytes;
+        return {p, p, &Free, c10::Device(c10::DeviceType::CPU)};
       }
     }
-    if (p == nullptr) p = c10::alloc_cpu(nbytes);
+    void* p = c10::alloc_cpu(nbytes);  // a miss: allocate outside the lock
     {
       std::lock_guard<std::mutex> lock(mutex_);
       live_[p] = nbytes;
