@@ -69,9 +69,13 @@ NL_EXPORT at::Tensor* nl_group_norm(const at::Tensor* x, int64_t groups, const a
   NL_TENSOR(at::group_norm(*x, groups, opt(w), opt(b), eps))
 }
 
-// Per-channel batch mean and *biased* variance with libtorch's batch-norm statistics kernel (batch_norm_update_stats
-// without running buffers) — measured 2.4x faster than var_mean over dims (0, 2, 3) on a 1000x6x28x28 batch; the mean is
-// bit-identical, the variance within one float32 ulp. Returns var, stores mean in *mean_out.
+namespace {
+// (mean, biased variance) per channel: libtorch's batch-norm statistics kernel without running buffers.
+std::tuple<at::Tensor, at::Tensor> batch_stats(const at::Tensor& x) {
+  return at::batch_norm_update_stats(x, at::Tensor(), at::Tensor(), 0.0);
+}
+}  // namespace
+
 // A running-statistics rule applied from a training batch in one native call (instead of five): the batch's mean and
 // biased variance from the same statistics kernel as nl_batch_norm_stats, then
 //   mean <- keep*mean + take*batch_mean,   var <- keep*var + take*(batch_var * var_scale)
@@ -81,7 +85,7 @@ NL_EXPORT int nl_batch_norm_running_update(const at::Tensor* x, at::Tensor* mean
                                            double var_scale, char** err) {
   NL_GUARD(0, {
     c10::AutoGradMode no_grad(false);
-    auto stats = at::batch_norm_update_stats(*x, at::Tensor(), at::Tensor(), 0.0);
+    auto stats = batch_stats(*x);
     const at::Tensor& batch_mean = std::get<0>(stats);
     at::Tensor batch_var = std::get<1>(stats);
     if (var_scale != 1.0) batch_var = at::mul(batch_var, nl::scalar(var_scale));
@@ -91,9 +95,12 @@ NL_EXPORT int nl_batch_norm_running_update(const at::Tensor* x, at::Tensor* mean
   })
 }
 
+// Per-channel batch mean and *biased* variance with libtorch's batch-norm statistics kernel (batch_norm_update_stats
+// without running buffers) — measured 2.4x faster than var_mean over dims (0, 2, 3) on a 1000x6x28x28 batch; the mean is
+// bit-identical, the variance within one float32 ulp. Returns var, stores mean in *mean_out.
 NL_EXPORT at::Tensor* nl_batch_norm_stats(const at::Tensor* x, at::Tensor** mean_out, char** err) {
   NL_GUARD(nullptr, {
-    auto r = at::batch_norm_update_stats(*x, at::Tensor(), at::Tensor(), 0.0);
+    auto r = batch_stats(*x);
     *mean_out = nl::wrap(std::move(std::get<0>(r)));
     return nl::wrap(std::move(std::get<1>(r)));
   })
