@@ -67,19 +67,21 @@ public static class BenchWorker
                         {
                             // One training run (or, for inference, PASSES passes) under libtorch's op profiler — the same instrument the
                             // PyTorch side uses.
+                            var count = long.Parse(words[1], CultureInfo.InvariantCulture);
                             IReadOnlyList<OpTime> ops;
-                            (double Seconds, long Steps, long Images) run;
+                            double seconds;
+                            long units = count; // inference: passes
                             using (var profiler = OpProfiler.Start())
                             {
-                                var count = long.Parse(words[1], CultureInfo.InvariantCulture);
-                                run = workload.Kind == BenchKind.Train
-                                    ? Train(workload, data, count, seed, threads, null, ct)
-                                    : Infer(workload, data, (int)count, seed, threads) is var (s, i) ? (s, count, i) : default;
+                                if (workload.Kind == BenchKind.Train)
+                                    (seconds, units, _) = Train(workload, data, count, seed, threads, null, ct);
+                                else
+                                    (seconds, _) = Infer(workload, data, (int)count, seed, threads);
                                 ops = profiler.Stop();
                             }
                             Reply(new
                             {
-                                seconds = run.Seconds, steps = run.Steps,
+                                seconds, steps = units,
                                 ops = ops.Select(o => new { name = o.Name, calls = o.Calls, selfUs = o.SelfMicros, totalUs = o.TotalMicros }),
                             });
                             break;
