@@ -18,6 +18,7 @@ export DOTNET_NOLOGO=1
 export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Measured: with OpenBLAS's own threads on top of libtorch's, LeNet training was ~3x slower (oversubscription).
+# (TorchSharp's libtorch 2.10 uses MKL/oneDNN, not OpenBLAS; this still keeps the PyTorch 1.13 reference side honest.)
 export OPENBLAS_NUM_THREADS=1
 
 nl_say() { printf '%s\n' "$*"; }
@@ -38,14 +39,14 @@ nl_require_dotnet() {
 }
 
 # The folders whose files a build depends on; the root build files always count too.
-NORMLAB_SOLUTION_SOURCES=(src tests native)
-NORMLAB_HOST_SOURCES=(src native)
+NORMLAB_SOLUTION_SOURCES=(src tests build)
+NORMLAB_HOST_SOURCES=(src build)
 
 # Every source file under the given folders (outputs pruned), sorted: a stamp keeps this list, so that a deleted,
 # added or renamed file is noticed although it leaves no newer file behind. (Folder times would notice it too, but
 # the build itself changes them when it creates bin/ and obj/.)
 nl_source_list() {
-  (cd "$NORMLAB_ROOT" && find "$@" \( -name bin -o -name obj -o -path native/build -o -name TestResults \) -prune \
+  (cd "$NORMLAB_ROOT" && find "$@" \( -name bin -o -name obj -o -name TestResults \) -prune \
       -o -type f -print 2>/dev/null | LC_ALL=C sort)
 }
 
@@ -55,10 +56,10 @@ nl_first_newer_source() {
   local stamp=$1; shift
   [[ -e $stamp ]] || { printf '%s\n' "(no build yet)"; return; }
   local f newer
-  for f in Directory.Build.props Directory.Packages.props NormLab.slnx global.json; do
+  for f in Directory.Build.props Directory.Build.targets Directory.Packages.props NormLab.slnx global.json; do
     [[ $NORMLAB_ROOT/$f -nt $stamp ]] && { printf '%s\n' "$f"; return; }
   done
-  newer=$(cd "$NORMLAB_ROOT" && find "$@" \( -name bin -o -name obj -o -path native/build -o -name TestResults \) -prune \
+  newer=$(cd "$NORMLAB_ROOT" && find "$@" \( -name bin -o -name obj -o -name TestResults \) -prune \
       -o -type f -newer "$stamp" -print -quit 2>/dev/null)
   [[ -n $newer ]] && { printf '%s\n' "$newer"; return; }
   [[ $(nl_source_list "$@") == "$(<"$stamp")" ]] || printf '%s\n' "(source files added or removed)"
@@ -82,8 +83,6 @@ nl_dotnet_build() {
   if (( rc != 0 )); then
     # -v q leaves little but the errors (warnings are errors here); each appears twice (inline and in the summary).
     awk 'NF && !/Time Elapsed|^ *[0-9]+ (Warning|Error)\(s\)$/ && !seen[$0]++' "$log" >&2
-    grep -q 'cmake is missing\|Could not find a package configuration file provided by "Torch"\|TorchConfig.cmake' "$log" &&
-      nl_err "normlab: libtorch or cmake is missing: run ./normlab setup"
     nl_err "normlab: build of $what failed (exit $rc)"
   fi
   rm -f "$log"

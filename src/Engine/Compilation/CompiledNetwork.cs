@@ -4,24 +4,30 @@ using NormLab.Engine.Normalization;
 namespace NormLab.Engine.Compilation;
 
 /// <summary>
-/// A network record compiled into modules: one module per layer, in order, each named as the record names it
-/// (<see cref="LayerNames"/>). Owns every parameter and buffer; dispose it to free them.
+/// A network record compiled into a TorchSharp module tree: one child module per layer, in order, registered under the
+/// name the record gives it (<see cref="LayerNames"/>), so <c>state_dict</c> keys read <c>conv2d_1.weight</c>,
+/// <c>batch_norm_1.running_var</c>, … as PyTorch's would. Owns every parameter and buffer; dispose it to free them.
 /// </summary>
 public sealed class CompiledNetwork : Module
 {
     private readonly Module[] layers;
+    private readonly string[] names;
 
-    internal CompiledNetwork(NetworkShape shape, IReadOnlyList<Module> modules) : base(shape.Network.Name)
+    internal CompiledNetwork(NetworkShape shape, IReadOnlyList<(string Name, Module Module)> modules) : base(shape.Network.Name)
     {
         Shape = shape;
-        layers = modules.ToArray();
-        for (var i = 0; i < layers.Length; i++) RegisterModule(layers[i].Name, layers[i]);
+        layers = modules.Select(m => m.Module).ToArray();
+        names = modules.Select(m => m.Name).ToArray();
+        for (var i = 0; i < layers.Length; i++) register_module(names[i], layers[i]);
         EndsWithSoftmax = shape.Network.Layers.LastOrDefault() is Activation { Kind: ActivationKind.Softmax };
     }
 
     public NetworkShape Shape { get; }
     public Network Network => Shape.Network;
     public IReadOnlyList<Module> Layers => layers;
+
+    /// <summary>The name layer <paramref name="index"/> is registered under (its state_dict prefix).</summary>
+    public string LayerName(int index) => names[index];
 
     /// <summary>
     /// True when the last layer is a softmax (the Keras habit: softmax output + categorical cross-entropy). Training then
@@ -39,7 +45,7 @@ public sealed class CompiledNetwork : Module
     public Tensor ForwardLogits(Tensor input) => Run(input, EndsWithSoftmax ? layers.Length - 1 : layers.Length, null);
 
     /// <summary>
-    /// Like <see cref="ForwardLogits"/>, calling <paramref name="observe"/> with each layer's index and output (probes
+    /// Like <see cref="ForwardLogits(Tensor)"/>, calling <paramref name="observe"/> with each layer's index and output (probes
     /// read pre-activations here). An observed tensor is freed once the next layer has consumed it: read it in the
     /// callback, never keep it.
     /// </summary>
@@ -51,12 +57,20 @@ public sealed class CompiledNetwork : Module
         var x = input;
         for (var i = 0; i < count; i++)
         {
-            var y = layers[i].forward(x);
+            Tensor y;
+            try
+            {
+                y = layers[i].call(x);
+            }
+            catch (ExternalException e)
+            {
+                // libtorch's message arrives as TorchSharp's ExternalException: name the layer that raised it.
+                throw new LayerException(names[i], TorchErrors.Describe(e));
+            }
             observe?.Invoke(i, y);
             // Free each intermediate as soon as the next layer has consumed it — even inside a dispose scope, which would
             // only free it at the end of the step. Autograd keeps its own references to what backward needs; dropping
-            // ours early lets the allocator reuse the block for the next layer's output (measured: eval of LeNet-5 at
-            // batch 1,000 held every layer's output to the end of the batch and ran 2.3x slower than PyTorch).
+            // ours early lets the allocator reuse the block for the next layer's output.
             if (!ReferenceEquals(x, input)) x.Dispose();
             x = y;
         }

@@ -5,7 +5,7 @@ using NormLab.Engine.Normalization;
 namespace NormLab.Engine.Compilation;
 
 /// <summary>
-/// Compiles network records into module trees over the binding. Validation (fields, names, shape inference) runs first,
+/// Compiles network records into TorchSharp module trees. Validation (fields, names, shape inference) runs first,
 /// so the interpreter never meets a network it rejected, and every compiled layer is built from the shapes it inferred (compiled output shapes
 /// equal inferred ones — a property test checks it). Adding a layer kind = one record (Core), one shape rule
 /// (ShapeInference), one case in <see cref="CompileLayer"/>.
@@ -13,72 +13,77 @@ namespace NormLab.Engine.Compilation;
 public static class Interpreter
 {
     /// <summary>
-    /// Builds the modules and initialises every parameter from libtorch's generator seeded with <paramref name="seed"/>,
-    /// layer by layer in order, so the same seed gives bit-identical initial weights.
+    /// Builds the modules on <paramref name="device"/> (CPU when null) and initialises every parameter from libtorch's
+    /// generator seeded with <paramref name="seed"/>, layer by layer in order, so the same seed gives bit-identical initial weights.
     /// </summary>
-    public static Validation<Problem, CompiledNetwork> Compile(Network network, ulong seed, string pathPrefix = "") =>
+    public static Validation<Problem, CompiledNetwork> Compile(Network network, ulong seed, string pathPrefix = "", Device? device = null) =>
         // Full validation, not shape inference alone: two layers with one name would give two modules one name.
         NetworkValidation.ValidateShape(network, pathPrefix).Map(shape =>
         {
-            torch.manual_seed(seed);
-            var modules = new List<Module>();
+            torch.manual_seed(unchecked((long)seed));
+            var modules = new List<(string, Module)>();
             try
             {
                 foreach (var layer in shape.Layers)
-                    modules.Add(CompileLayer(layer, shape.NameOf(layer.Index)));
+                {
+                    var name = shape.NameOf(layer.Index);
+                    modules.Add((name, CompileLayer(layer, name, device ?? CPU)));
+                }
                 return new CompiledNetwork(shape, modules);
             }
             catch
             {
-                foreach (var m in modules) m.Dispose();
+                foreach (var (_, m) in modules) m.Dispose();
                 throw;
             }
         });
 
     /// <summary>Compiles a network that must be valid (presets, tests); throws with every problem otherwise.</summary>
-    public static CompiledNetwork CompileValid(Network network, ulong seed) =>
-        Compile(network, seed).Match(
+    public static CompiledNetwork CompileValid(Network network, ulong seed, Device? device = null) =>
+        Compile(network, seed, device: device).Match(
             Succ: n => n,
             Fail: problems => throw new ArgumentException(
                 $"network {network.Name} is invalid:\n  " + string.Join("\n  ", problems.Select(p => p.ToString()))));
 
-    /// <summary>One compile case per layer kind.</summary>
-    private static Module CompileLayer(LayerShape s, string name) => s.Layer switch
+    /// <summary>One compile case per layer kind: TorchSharp's own modules where PyTorch has one, NormLab's otherwise.</summary>
+    private static Module CompileLayer(LayerShape s, string name, Device device) => s.Layer switch
     {
         Conv2D c => Initialised(
-            new Conv2d(s.Input[0], c.Filters, c.Kernel, c.Stride, c.PadAmount, hasBias: c.UseBias, name: name),
-            c.ResolvedInit, c.WeightShape(s.Input[0])),
+            nn.Conv2d(s.Input[0], c.Filters, c.Kernel, stride: c.Stride, padding: c.PadAmount, bias: c.UseBias, device: device),
+            name, c.ResolvedInit, c.WeightShape(s.Input[0])),
         Dense d => Initialised(
-            new Linear(s.Input[0], d.Units, hasBias: d.UseBias, name: name),
-            d.ResolvedInit, d.WeightShape(s.Input[0])),
-        BatchNorm b => new BatchNormLayer(b, s.Input[0], s.Input.Count, name),
+            nn.Linear(s.Input[0], d.Units, hasBias: d.UseBias, device: device),
+            name, d.ResolvedInit, d.WeightShape(s.Input[0])),
+        BatchNorm b => new BatchNormLayer(b, s.Input[0], s.Input.Count, name, device),
         Activation a => a.Kind switch
         {
-            ActivationKind.Relu => new ReLU(name),
-            ActivationKind.LeakyRelu => new LeakyReLU(a.ResolvedAlpha, name),
-            ActivationKind.Sigmoid => new Sigmoid(name),
-            ActivationKind.Tanh => new Tanh(name),
-            ActivationKind.Softmax => new Softmax(1, name),
-            ActivationKind.Identity => new Identity(name),
+            ActivationKind.Relu => nn.ReLU(),
+            ActivationKind.LeakyRelu => nn.LeakyReLU(a.ResolvedAlpha),
+            ActivationKind.Sigmoid => nn.Sigmoid(),
+            ActivationKind.Tanh => nn.Tanh(),
+            ActivationKind.Softmax => nn.Softmax(1),
+            ActivationKind.Identity => nn.Identity(),
             _ => throw new ArgumentOutOfRangeException(nameof(s), a.Kind, "unknown activation"),
         },
-        MaxPool p => new MaxPool2d(p.Size, p.ResolvedStride, name),
-        AvgPool p => new AvgPool2d(p.Size, p.ResolvedStride, name),
-        Core.Networks.Flatten => new Torch.Flatten(name),
-        Core.Networks.Dropout d => new Torch.Dropout(d.Rate, name),
-        LayerNorm l => new LayerNormLayer(s.Input.Map(i => (long)i).ToArray(), l.Epsilon, l.Affine, name),
+        MaxPool p => nn.MaxPool2d(p.Size, p.ResolvedStride),
+        AvgPool p => nn.AvgPool2d(p.Size, p.ResolvedStride),
+        Core.Networks.Flatten => nn.Flatten(),
+        Core.Networks.Dropout d => nn.Dropout(d.Rate),
+        LayerNorm l => new LayerNormLayer(s.Input.Map(i => (long)i).ToArray(), l.Epsilon, l.Affine, name, device),
         _ => throw new NotSupportedException($"layer {name}: no compile case for {s.Layer.GetType().Name}"),
     };
 
-    private static Module Initialised(Module layer, Initializer init, Seq<int> weightShape)
+    /// <summary>Draws the weight and bias of a Conv2d or Linear from the record's initializer (replacing TorchSharp's default init).</summary>
+    private static Module Initialised(Module layer, string name, Initializer init, Seq<int> weightShape)
     {
         var (weight, bias) = layer switch
         {
-            Conv2d c => (c.weight, c.bias),
-            Linear l => (l.weight, l.bias),
-            _ => throw new ArgumentException($"{layer.Name} has no weight to initialise"),
+            TorchSharp.Modules.Conv2d c => (c.weight, c.bias),
+            TorchSharp.Modules.Linear l => (l.weight, l.bias),
+            _ => throw new ArgumentException($"{name} has no weight to initialise"),
         };
-        Sample(weight, InitializerMath.Weight(init, weightShape));
+        using var _ = no_grad();
+        Sample(weight!, InitializerMath.Weight(init, weightShape));
         if (bias is not null) Sample(bias, InitializerMath.Bias(init, weightShape));
         return layer;
     }

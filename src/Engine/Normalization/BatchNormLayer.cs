@@ -1,5 +1,4 @@
 using NormLab.Core.Networks;
-using static NormLab.Torch.torch.nn;
 
 namespace NormLab.Engine.Normalization;
 
@@ -12,7 +11,9 @@ namespace NormLab.Engine.Normalization;
 /// <item><b>scratch</b> composes mean, variance and rsqrt from tensor ops; autograd derives the backward pass
 /// (the "BN from scratch" of the LeNet study).</item>
 /// </list>
-/// The conventions differ only in bookkeeping (<see cref="RunningStatistics"/>). Guards libtorch lacks: one value per
+/// The conventions differ only in bookkeeping (<see cref="RunningStatistics"/>). Written the way TorchSharp's own
+/// NormBase is: parameters and buffers registered under PyTorch's names (<c>weight</c>, <c>bias</c>, <c>running_mean</c>,
+/// <c>running_var</c>, <c>num_batches_tracked</c>), so state_dict keys line up with PyTorch's; the window ring stays private. Guards libtorch lacks: one value per
 /// channel in training, wrong rank, wrong channel count, wrong statistics size — each a <see cref="LayerException"/>.
 /// </summary>
 public sealed class BatchNormLayer : Module
@@ -24,7 +25,7 @@ public sealed class BatchNormLayer : Module
     /// <param name="spec">The record this layer was compiled from.</param>
     /// <param name="channels">Features (1-d) or channels (2-d): the first per-sample axis.</param>
     /// <param name="sampleRank">1 for (features) input, 3 for (channels, height, width).</param>
-    public BatchNormLayer(BatchNorm spec, long channels, int sampleRank, string name) : base(name)
+    public BatchNormLayer(BatchNorm spec, long channels, int sampleRank, string name, Device? device = null) : base(name)
     {
         if (sampleRank is not (1 or 3))
             throw new LayerException(name, $"batch_norm needs a (features) or (channels, height, width) input, got a rank-{sampleRank} sample");
@@ -33,25 +34,28 @@ public sealed class BatchNormLayer : Module
         SampleRank = sampleRank;
         reduceDims = sampleRank == 1 ? [0] : [0, 2, 3];
         broadcastShape = sampleRank == 1 ? [1, channels] : [1, channels, 1, 1];
+        device ??= CPU;
         if (spec.Affine)
         {
-            weight = RegisterParameter("weight", torch.ones([channels]));   // γ = 1
-            bias = RegisterParameter("bias", torch.zeros([channels]));      // β = 0
+            weight = nn.Parameter(torch.ones(channels, device: device));   // γ = 1
+            bias = nn.Parameter(torch.zeros(channels, device: device));    // β = 0
+            register_parameter("weight", weight);
+            register_parameter("bias", bias);
         }
         if (spec.TrackRunningStats)
         {
-            stats = new RunningStatistics(spec, channels);
-            // PyTorch's buffer names, so state dicts line up; the window ring stays private to the convention.
-            RegisterBuffer("running_mean", stats.Mean);
-            RegisterBuffer("running_var", stats.Var);
+            stats = new RunningStatistics(spec, channels, device);
+            register_buffer("running_mean", stats.Mean);
+            register_buffer("running_var", stats.Var);
+            register_buffer("num_batches_tracked", stats.NumBatchesTracked);
         }
     }
 
     public BatchNorm Spec { get; }
     public long Channels { get; }
     public int SampleRank { get; }
-    public Tensor? weight { get; }
-    public Tensor? bias { get; }
+    public Parameter? weight { get; }
+    public Parameter? bias { get; }
     public Tensor? running_mean => stats?.Mean;
     public Tensor? running_var => stats?.Var;
     public long num_batches_tracked => stats?.BatchesTracked ?? 0;
@@ -59,17 +63,27 @@ public sealed class BatchNormLayer : Module
     /// <summary>The layer's running statistics, or None when it does not track them.</summary>
     public Option<BnStatistics> Statistics => stats is null
         ? None
-        : Some(new BnStatistics(Name, Spec.Convention, stats.Mean.data<float>(), stats.Var.data<float>(), stats.BatchesTracked));
+        : Some(new BnStatistics(GetName(), Spec.Convention, ToArray(stats.Mean), ToArray(stats.Var), stats.BatchesTracked));
+
+    private static float[] ToArray(Tensor t)
+    {
+        using var cpu = t.cpu();
+        return cpu.data<float>().ToArray();
+    }
 
     /// <summary>Replaces the running statistics (e.g. restored from a checkpoint); sizes must equal the channel count.</summary>
     public void LoadStatistics(ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar)
     {
-        if (stats is null) throw new LayerException(Name, "has no running statistics (trackRunningStats: false)");
+        if (stats is null) throw new LayerException(GetName(), "has no running statistics (trackRunningStats: false)");
         if (runningMean.Length != Channels || runningVar.Length != Channels)
-            throw new LayerException(Name, $"statistics of size {runningMean.Length}/{runningVar.Length} do not fit {Channels} channels");
-        stats.Mean.CopyFrom(runningMean);
-        stats.Var.CopyFrom(runningVar);
+            throw new LayerException(GetName(), $"statistics of size {runningMean.Length}/{runningVar.Length} do not fit {Channels} channels");
+        using var _ = no_grad();
+        using (var m = torch.tensor(runningMean.ToArray(), device: stats.Mean.device)) stats.Mean.copy_(m);
+        using (var v = torch.tensor(runningVar.ToArray(), device: stats.Var.device)) stats.Var.copy_(v);
     }
+
+    /// <summary>After <c>load_state_dict</c>: the .NET-side batch count follows the loaded num_batches_tracked.</summary>
+    public void SyncAfterLoad() => stats?.SyncCountFromBuffer();
 
     public override Tensor forward(Tensor input)
     {
@@ -80,7 +94,7 @@ public sealed class BatchNormLayer : Module
         var useBatchStatistics = training || stats is null;
         var valuesPerChannel = input.numel() / Channels;
         if (useBatchStatistics && valuesPerChannel <= 1)
-            throw new LayerException(Name,
+            throw new LayerException(GetName(),
                 $"a training batch needs more than one value per channel (input [{string.Join(", ", shape)}]) — use a batch size > 1, or eval() to normalise with the running statistics");
         var updateStatistics = training && stats is not null;
         return Spec.Implementation == BnImplementation.Native
@@ -93,20 +107,18 @@ public sealed class BatchNormLayer : Module
         CheckNativeDtype(x);
         var eps = Spec.ResolvedEpsilon;
         if (!useBatchStatistics)
-            return functional.batch_norm(x, stats!.Mean, stats.Var, weight, bias, training: false, momentum: 0, eps: eps);
+            return nn.functional.batch_norm(x, stats!.Mean, stats.Var, weight, bias, training: false, momentum: 0, eps: eps);
         if (updateStatistics && stats!.NativeMomentum.IfNone(double.NaN) is var m && !double.IsNaN(m))
         {
             // libtorch's own update is exactly the torch (and cumulative) rule: let it do the work in place.
-            var y = functional.batch_norm(x, stats.Mean, stats.Var, weight, bias, training: true, momentum: m, eps: eps);
+            var y = nn.functional.batch_norm(x, stats.Mean, stats.Var, weight, bias, training: true, momentum: m, eps: eps);
             stats.CountNativeUpdate();
             return y;
         }
-        var output = functional.batch_norm(x, null, null, weight, bias, training: true, momentum: 0, eps: eps);
-        if (updateStatistics) UpdateFromBatch(x, n);
+        var output = nn.functional.batch_norm(x, null, null, weight, bias, training: true, momentum: 0, eps: eps);
+        if (updateStatistics) stats!.UpdateFromInput(x, reduceDims, n);
         return output;
     }
-
-    private void UpdateFromBatch(Tensor x, long n) => stats!.UpdateFromInput(x, n);
 
     private Tensor Scratch(Tensor x, bool useBatchStatistics, bool updateStatistics, long n)
     {
@@ -148,10 +160,10 @@ public sealed class BatchNormLayer : Module
     private void CheckInput(long[] shape)
     {
         if (shape.Length != SampleRank + 1)
-            throw new LayerException(Name,
+            throw new LayerException(GetName(),
                 $"expects a rank-{SampleRank + 1} input ({(SampleRank == 1 ? "batch, features" : "batch, channels, height, width")}) but got [{string.Join(", ", shape)}]");
         if (shape[1] != Channels)
-            throw new LayerException(Name, $"expects {Channels} channels but the input has {shape[1]} ([{string.Join(", ", shape)}])");
+            throw new LayerException(GetName(), $"expects {Channels} channels but the input has {shape[1]} ([{string.Join(", ", shape)}])");
     }
 
     /// <summary>libtorch's native batch_norm needs input, γ/β and statistics in one dtype, and says otherwise only
@@ -162,8 +174,17 @@ public sealed class BatchNormLayer : Module
         if (state is null) return;
         var (want, got) = (state.dtype, input.dtype);
         if (want != got)
-            throw new LayerException(Name, $"native batch_norm needs a {want} input like its parameters and statistics, got {got} — convert the input with to_type(ScalarType.{want})");
+            throw new LayerException(GetName(), $"native batch_norm needs a {want} input like its parameters and statistics, got {got} — convert the input with to_type(ScalarType.{want})");
     }
 
-    protected override void DisposeState() => stats?.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            weight?.Dispose();
+            bias?.Dispose();
+            stats?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
 }

@@ -1,5 +1,3 @@
-using static NormLab.Torch.torch.nn;
-
 namespace NormLab.Engine.Normalization;
 
 /// <summary>
@@ -11,19 +9,31 @@ public sealed class LayerNormLayer : Module
     private readonly long[] normalizedShape;
     private readonly double eps;
 
-    public LayerNormLayer(long[] sampleShape, double epsilon, bool affine, string name) : base(name)
+    public LayerNormLayer(long[] sampleShape, double epsilon, bool affine, string name, Device? device = null) : base(name)
     {
         normalizedShape = sampleShape;
         eps = epsilon;
         if (affine)
         {
-            weight = RegisterParameter("weight", torch.ones(sampleShape));
-            bias = RegisterParameter("bias", torch.zeros(sampleShape));
+            weight = nn.Parameter(torch.ones(sampleShape, device: device ?? CPU));
+            bias = nn.Parameter(torch.zeros(sampleShape, device: device ?? CPU));
+            register_parameter("weight", weight);
+            register_parameter("bias", bias);
         }
     }
 
-    public Tensor? weight { get; }
-    public Tensor? bias { get; }
+    public Parameter? weight { get; }
+    public Parameter? bias { get; }
 
-    public override Tensor forward(Tensor input) => functional.layer_norm(input, normalizedShape, weight, bias, eps);
+    public override Tensor forward(Tensor input) => nn.functional.layer_norm(input, normalizedShape, weight, bias, eps);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            weight?.Dispose();
+            bias?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
 }

@@ -1,5 +1,4 @@
 using NormLab.Core.Networks;
-using static NormLab.Torch.torch.nn;
 
 namespace NormLab.Engine.Normalization;
 
@@ -22,21 +21,35 @@ internal sealed class RunningStatistics : IDisposable
     private int windowFill;
     private int windowNext;
 
-    internal RunningStatistics(BatchNorm spec, long channels)
+    internal RunningStatistics(BatchNorm spec, long channels, Device device)
     {
         this.spec = spec;
-        Mean = torch.zeros([channels]).DetachFromDisposeScope();
-        Var = torch.ones([channels]).DetachFromDisposeScope();
+        Mean = torch.zeros(channels, device: device).DetachFromDisposeScope();
+        Var = torch.ones(channels, device: device).DetachFromDisposeScope();
+        NumBatchesTracked = torch.tensor(0L, device: device).DetachFromDisposeScope();
         var n = spec.Convention == BnConvention.Window ? spec.Window : 0;
-        windowMeans = Enumerable.Range(0, n).Select(_ => torch.zeros([channels]).DetachFromDisposeScope()).ToArray();
-        windowVars = Enumerable.Range(0, n).Select(_ => torch.ones([channels]).DetachFromDisposeScope()).ToArray();
+        windowMeans = Enumerable.Range(0, n).Select(_ => torch.zeros(channels, device: device).DetachFromDisposeScope()).ToArray();
+        windowVars = Enumerable.Range(0, n).Select(_ => torch.ones(channels, device: device).DetachFromDisposeScope()).ToArray();
     }
 
     internal Tensor Mean { get; }
     internal Tensor Var { get; }
 
-    /// <summary>Training forwards seen (PyTorch's num_batches_tracked): +1 per training forward, never in eval.</summary>
+    /// <summary>PyTorch's int64 <c>num_batches_tracked</c> buffer, kept equal to <see cref="BatchesTracked"/>.</summary>
+    internal Tensor NumBatchesTracked { get; }
+
+    /// <summary>Training forwards seen (PyTorch's num_batches_tracked): +1 per training forward, never in eval. Kept on
+    /// the .NET side too, so the cumulative momentum needs no device read per step.</summary>
     internal long BatchesTracked { get; private set; }
+
+    private void Count()
+    {
+        BatchesTracked++;
+        NumBatchesTracked.add_(1);
+    }
+
+    /// <summary>After a state_dict load: the .NET-side count follows the loaded buffer.</summary>
+    internal void SyncCountFromBuffer() => BatchesTracked = NumBatchesTracked.item<long>();
 
     /// <summary>
     /// The momentum libtorch's own batch_norm must use to perform this convention's update in place, or None where
@@ -51,7 +64,7 @@ internal sealed class RunningStatistics : IDisposable
     };
 
     /// <summary>Records that libtorch updated the buffers itself (the torch and cumulative fast path).</summary>
-    internal void CountNativeUpdate() => BatchesTracked++;
+    internal void CountNativeUpdate() => Count();
 
     /// <summary>
     /// The exponential rules as <c>r ← keep·r + take·batch</c> for mean and variance alike, and the factor that turns the
@@ -73,21 +86,13 @@ internal sealed class RunningStatistics : IDisposable
 
     /// <summary>
     /// Applies the convention's rule from a training batch <paramref name="x"/> (n values per channel), for the native path
-    /// where libtorch cannot do it in place (keras, window): statistics and update in one native call for the exponential
-    /// rules — the same ops as <see cref="Update"/>, bit for bit, minus four native calls and a dispose scope per layer
-    /// and step — and through <see cref="Update"/> for the window.
+    /// where libtorch's batch_norm cannot do it in place (keras keeps a biased variance, window averages a ring): the batch
+    /// mean and biased variance over <paramref name="reduceDims"/> in one var_mean, then <see cref="Update"/>.
     /// </summary>
-    internal void UpdateFromInput(Tensor x, long n)
+    internal void UpdateFromInput(Tensor x, long[] reduceDims, long n)
     {
-        if (Rule(n) is { } rule)
-        {
-            var (keep, take, varScale) = rule;
-            functional.batch_norm_running_update(x, Mean, Var, keep, take, varScale);
-            BatchesTracked++;
-            return;
-        }
         using var _ = torch.no_grad();
-        var (m, v) = functional.batch_norm_stats(x);
+        var (v, m) = torch.var_mean(x, reduceDims, unbiased: false);
         using (v)
         using (m)
             Update(m, v, n);
@@ -119,13 +124,14 @@ internal sealed class RunningStatistics : IDisposable
                 Var.add_(windowVars[i], 1.0 / windowFill);
             }
         }
-        BatchesTracked++;
+        Count();
     }
 
     public void Dispose()
     {
         Mean.Dispose();
         Var.Dispose();
+        NumBatchesTracked.Dispose();
         foreach (var t in windowMeans.Concat(windowVars)) t.Dispose();
     }
 }

@@ -1,18 +1,20 @@
 namespace NormLab.Engine.Training;
 
 /// <summary>
-/// Batches live in two tensors allocated once per run and refilled in place each step (no per-step native allocation
-/// for the data); a last partial batch is a leading slice of them, which stays contiguous.
+/// Batches live in two CPU tensors allocated once per run and refilled in place each step (no per-step native allocation
+/// for the data on CPU); a last partial batch is a leading slice of them, which stays contiguous. On another device the
+/// filled slice is copied over once per step (a tensor of the step's dispose scope).
 /// </summary>
 internal static class BatchTensors
 {
-    internal static (Tensor Images, Tensor Labels) Load(Tensor imageTensor, Tensor labelTensor, float[] images, long[] labels, int count, int sampleSize)
+    internal static (Tensor Images, Tensor Labels) Load(Tensor imageTensor, Tensor labelTensor, float[] images, long[] labels,
+        int count, int sampleSize, Device device)
     {
         var full = count == labels.Length;
         var x = full ? imageTensor : imageTensor.narrow(0, 0, count);
         var y = full ? labelTensor : labelTensor.narrow(0, 0, count);
-        x.CopyFrom<float>(images.AsSpan(0, count * sampleSize));
-        y.CopyFrom<long>(labels.AsSpan(0, count));
-        return (x, y);
+        x.data<float>().CopyFrom(new ReadOnlySpan<float>(images, 0, count * sampleSize));
+        y.data<long>().CopyFrom(new ReadOnlySpan<long>(labels, 0, count));
+        return device.type == DeviceType.CPU ? (x, y) : (x.to(device), y.to(device));
     }
 }

@@ -12,16 +12,18 @@ public sealed class Evaluator : IDisposable
     private readonly Tensor imageTensor;
     private readonly Tensor labelTensor;
     private readonly long[] sampleShape;
+    private readonly Device device;
 
-    public Evaluator(int[] sampleShape, int batchSize)
+    public Evaluator(int[] sampleShape, int batchSize, Device? device = null)
     {
+        this.device = device ?? CPU;
         this.batchSize = batchSize;
         this.sampleShape = sampleShape.Select(d => (long)d).ToArray();
         var sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
         images = new float[batchSize * sampleSize];
         labels = new long[batchSize];
-        imageTensor = torch.zeros([batchSize, .. this.sampleShape]).DetachFromDisposeScope();
-        labelTensor = torch.zeros([batchSize], ScalarType.Int64).DetachFromDisposeScope();
+        imageTensor = torch.zeros([batchSize, .. this.sampleShape], dtype: ScalarType.Float32).DetachFromDisposeScope();
+        labelTensor = torch.zeros(batchSize, dtype: ScalarType.Int64).DetachFromDisposeScope();
     }
 
     /// <summary>(mean loss, accuracy) over <paramref name="split"/>, or None for an empty split. Restores the previous mode.</summary>
@@ -40,10 +42,10 @@ public sealed class Evaluator : IDisposable
             {
                 using var scope = torch.NewDisposeScope();
                 var n = it.Fill(b, images, labels);
-                var (x, y) = BatchTensors.Load(imageTensor, labelTensor, images, labels, n, it.SampleSize);
+                var (x, y) = BatchTensors.Load(imageTensor, labelTensor, images, labels, n, it.SampleSize, device);
                 var logits = net.ForwardLogits(x);
-                lossSum += torch.nn.functional.cross_entropy(logits, y, Reduction.Sum).item();
-                correct += (long)logits.argmax(1).eq(y).sum().item();
+                lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+                correct += logits.argmax(1).eq(y).sum().item<long>();
             }
             return Some((lossSum / split.Count, (double)correct / split.Count));
         }

@@ -45,7 +45,7 @@ internal sealed class ProbeSet(CompiledNetwork net, IReadOnlyList<ProbeRequest> 
             {
                 var g = p.grad;
                 if (g is null) continue;
-                var norm = g.norm().item();
+                var norm = g.norm().item<float>();
                 sumSquares += norm * norm;
             }
             pending.Add(new ProbeRow(currentStep, "grad_norm", r.LayerName, "l2", Math.Sqrt(sumSquares)));
@@ -62,8 +62,8 @@ internal sealed class ProbeSet(CompiledNetwork net, IReadOnlyList<ProbeRequest> 
     {
         var flat = output.detach().flatten(1);
         var values = r.Unit is int u ? flat.narrow(1, u, 1).flatten() : flat.flatten();
-        var q = torch.tensor(r.Percentiles.Select(p => p / 100.0).ToArray()).to_type(values.dtype);
-        var result = values.quantile(q).to_type(ScalarType.Float64).data<double>();
+        var q = torch.tensor(r.Percentiles.Select(p => p / 100.0).ToArray(), device: values.device).to_type(values.dtype);
+        var result = values.quantile(q).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
         for (var i = 0; i < result.Length; i++)
             pending.Add(new ProbeRow(currentStep, "percentiles", r.LayerName, "p" + r.Percentiles[i].ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), result[i]));
     }
@@ -72,8 +72,8 @@ internal sealed class ProbeSet(CompiledNetwork net, IReadOnlyList<ProbeRequest> 
     {
         long[] dims = output.dim() == 4 ? [0, 2, 3] : [0];
         var (variance, mean) = output.detach().var_mean(dims, unbiased: false);
-        var means = mean.to_type(ScalarType.Float64).data<double>();
-        var vars = variance.to_type(ScalarType.Float64).data<double>();
+        var means = mean.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        var vars = variance.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
         // Summaries over channels: how far channel means drift from 0 and variances from 1 (BN's targets).
         pending.Add(new ProbeRow(currentStep, "batch_stats", r.LayerName, "mean_of_means", means.Average()));
         pending.Add(new ProbeRow(currentStep, "batch_stats", r.LayerName, "mean_abs_mean", means.Average(Math.Abs)));

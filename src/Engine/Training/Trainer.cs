@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using NormLab.Core.Data;
 using NormLab.Engine.Compilation;
-using static NormLab.Torch.torch.nn;
 
 namespace NormLab.Engine.Training;
 
@@ -19,7 +18,7 @@ public static class Trainer
     {
         torch.set_num_threads(config.Threads);
         // Dropout and any other sampling during training draw from the run's seed, after initialisation.
-        torch.manual_seed(config.Seed);
+        torch.manual_seed(unchecked((long)config.Seed));
         var clock = Stopwatch.StartNew();
         var train = new BatchIterator(data.Train, config.BatchSize);
         if (train.BatchCount == 0) throw new ArgumentException("the training split is empty");
@@ -27,9 +26,10 @@ public static class Trainer
         var sampleSize = train.SampleSize;
         var images = new float[config.BatchSize * sampleSize];
         var labels = new long[config.BatchSize];
-        using var imageTensor = torch.zeros([config.BatchSize, .. sampleShape.Select(d => (long)d)]).DetachFromDisposeScope();
-        using var labelTensor = torch.zeros([config.BatchSize], ScalarType.Int64).DetachFromDisposeScope();
-        using var evaluator = new Evaluator(sampleShape, config.EvalBatchSize);
+        var device = config.Device ?? CPU;
+        using var imageTensor = torch.zeros([config.BatchSize, .. sampleShape.Select(d => (long)d)], dtype: ScalarType.Float32).DetachFromDisposeScope();
+        using var labelTensor = torch.zeros(config.BatchSize, dtype: ScalarType.Int64).DetachFromDisposeScope();
+        using var evaluator = new Evaluator(sampleShape, config.EvalBatchSize, device);
         var probes = new ProbeSet(net, config.Probes, observer);
         var evalEvery = config.EvalEvery > 0 ? config.EvalEvery : train.BatchCount;
 
@@ -86,16 +86,16 @@ public static class Trainer
                 long correct;
                 using (var scope = torch.NewDisposeScope())
                 {
-                    var (x, y) = BatchTensors.Load(imageTensor, labelTensor, images, labels, n, sampleSize);
+                    var (x, y) = BatchTensors.Load(imageTensor, labelTensor, images, labels, n, sampleSize, device);
                     var probing = probes.Due(step + 1);
                     var logits = probing ? net.ForwardLogits(x, probes.Observe) : net.ForwardLogits(x);
-                    var lossTensor = functional.cross_entropy(logits, y);
+                    var lossTensor = nn.functional.cross_entropy(logits, y);
                     optimizer.zero_grad();
                     lossTensor.backward();
                     if (probing) probes.AfterBackward();
                     optimizer.step();
-                    loss = lossTensor.item();
-                    using (torch.no_grad()) correct = (long)logits.argmax(1).eq(y).sum().item();
+                    loss = lossTensor.item<float>();
+                    using (torch.no_grad()) correct = logits.argmax(1).eq(y).sum().item<long>();
                     if (probing) probes.Flush(step + 1);
                 }
                 step++;

@@ -13,7 +13,8 @@ public sealed record TrainingConfig(
     ulong Seed,
     int Threads,
     IReadOnlyList<ProbeRequest> Probes,
-    int EvalBatchSize = 1000);
+    int EvalBatchSize = 1000,
+    Device? Device = null);
 
 /// <summary>The kinds of probes: what a researcher looks at inside a network while it trains.</summary>
 public enum ProbeKind

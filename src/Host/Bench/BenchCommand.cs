@@ -3,7 +3,8 @@ using System.Reflection;
 using System.Text.Json;
 using NormLab.Core.Networks;
 using NormLab.Host.Data;
-using NormLab.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace NormLab.Host.Bench;
 
@@ -67,17 +68,11 @@ public static class BenchCommand
 
         var loadAfter = MachineInfo.LoadAverage();
         var report = new BenchReport(DateTime.Now.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), options.Quick, reps, threads,
-            MachineInfo.Collect(torch.version, pytorchVersion), peak, loadBefore, loadAfter, results, rss);
+            MachineInfo.Collect(torch.__version__, pytorchVersion), peak, loadBefore, loadAfter, results, rss);
         var outDir = options.OutDir ?? Path.Combine(root, "bench");
         var path = Path.Combine(outDir, "results.md");
         ResultsMarkdown.Write(path, report);
         await stdout.WriteLineAsync($"load average after: {loadAfter}; wrote {path}").ConfigureAwait(false);
-        if (results.Where(r => r.Profile is not null).Select(r => r.Profile!).ToArray() is { Length: > 0 } profiles)
-        {
-            var profilePath = Path.Combine(outDir, "profile.md");
-            ProfileMarkdown.Write(profilePath, report.Date, report.Machine, profiles);
-            await stdout.WriteLineAsync($"wrote {profilePath}").ConfigureAwait(false);
-        }
         foreach (var r in results) await stdout.WriteLineAsync(RatioLine.Format(r.Workload.Name, r.Ratio)).ConfigureAwait(false);
         return 0;
     }
@@ -129,20 +124,8 @@ public static class BenchCommand
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"    rep {r + 1}: NormLab {nl[^1]:0.000} s, PyTorch {pt[^1]:0.000} s (load {MachineInfo.LoadAverage()})")).ConfigureAwait(false);
         }
-        // Peak RSS before any profiling: the profiler keeps every event in memory.
         var nlPeak = PeakRss(await normlab.AskAsync("peak", ct).ConfigureAwait(false));
         var ptPeak = PeakRss(await pytorch.AskAsync("peak", ct).ConfigureAwait(false));
-        ProfileComparison? profile = null;
-        if (options.Profile)
-        {
-            // After the timed repetitions, so the profiler's own cost never reaches the timings.
-            var nlProfile = ProfiledRun.FromReply(await normlab.AskAsync($"profile {steps}", ct).ConfigureAwait(false));
-            var ptProfile = ProfiledRun.FromReply(await pytorch.AskAsync($"profile {steps}", ct).ConfigureAwait(false));
-            profile = new ProfileComparison(w, nlProfile, ptProfile);
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"    profile: ms per {(w.Kind == BenchKind.Train ? "step" : "pass")} inside ops / outside ops: NormLab {nlProfile.InsideOpsMsPerUnit:0.000} / {nlProfile.OutsideOpsMsPerUnit:0.000}, " +
-                $"PyTorch {ptProfile.InsideOpsMsPerUnit:0.000} / {ptProfile.OutsideOpsMsPerUnit:0.000}")).ConfigureAwait(false);
-        }
         await normlab.AskAsync("quit", ct).ConfigureAwait(false);
         await pytorch.AskAsync("quit", ct).ConfigureAwait(false);
 
@@ -154,7 +137,7 @@ public static class BenchCommand
             gflopsNl = flops / new Timing(nl).Median / 1e9;
             gflopsPt = flops / new Timing(pt).Median / 1e9;
         }
-        var result = new WorkloadResult(w, steps, images, new Timing(nl), new Timing(pt), nlPeak, ptPeak, gflopsNl, gflopsPt, profile);
+        var result = new WorkloadResult(w, steps, images, new Timing(nl), new Timing(pt), nlPeak, ptPeak, gflopsNl, gflopsPt);
         await stdout.WriteLineAsync(Summary(result, peak)).ConfigureAwait(false);
         return (result, version);
     }

@@ -31,8 +31,7 @@ public sealed record WorkloadResult(
     double? NormLabPeakRssMb,
     double? PyTorchPeakRssMb,
     double? GflopsNormLab,
-    double? GflopsPyTorch,
-    ProfileComparison? Profile = null)
+    double? GflopsPyTorch)
 {
     /// <summary>NormLab / PyTorch median time (lower is better). For inference both sides process the same images, so
     /// this is also the ratio of time per image.</summary>

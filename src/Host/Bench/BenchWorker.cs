@@ -6,7 +6,8 @@ using NormLab.Engine;
 using NormLab.Engine.Compilation;
 using NormLab.Engine.Training;
 using NormLab.Host.Data;
-using NormLab.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace NormLab.Host.Bench;
 
@@ -14,8 +15,7 @@ namespace NormLab.Host.Bench;
 /// NormLab's side of the benchmark, the hidden verb <c>bench-worker --workload NAME --data DIR --threads N --seed S</c>:
 /// loads the dataset once, then answers the line protocol of <see cref="WorkerProcess"/> (the same commands as
 /// <c>bench/pytorch_reference.py</c>). Training goes through <see cref="Trainer.Train"/> — the code path of
-/// <c>./normlab run</c> — with no evaluation during training and no probes (<c>profile STEPS</c>: the same under libtorch's
-/// op profiler, replying with the per-op totals); the time reported is the trainer's own
+/// <c>./normlab run</c> — with no evaluation during training and no probes; the time reported is the trainer's own
 /// <see cref="TrainingOutcome.TrainSeconds"/> (optimizer steps only; the empty validation and test splits make the final
 /// evaluation a no-op anyway).
 /// </summary>
@@ -46,7 +46,7 @@ public static class BenchWorker
             torch.set_num_threads(threads);
             var data = DatasetCatalog.Load(workload.Dataset, new DatasetOptions { DataDir = Arg("--data"), AllowDownload = false })
                 .Match(d => d, e => throw new BenchException(e.Message));
-            Reply(new { ready = true, loadSeconds = started.Elapsed.TotalSeconds, torch = torch.version, threads = torch.get_num_threads() });
+            Reply(new { ready = true, loadSeconds = started.Elapsed.TotalSeconds, torch = torch.__version__, threads = torch.get_num_threads() });
 
             while (stdin.ReadLine() is { } line)
             {
@@ -61,29 +61,6 @@ public static class BenchWorker
                         {
                             var (seconds, steps, images) = Train(workload, data, long.Parse(words[1], CultureInfo.InvariantCulture), seed, threads, null, ct);
                             Reply(new { seconds, steps, images });
-                            break;
-                        }
-                        case "profile":
-                        {
-                            // One training run (or, for inference, PASSES passes) under libtorch's op profiler — the same instrument the
-                            // PyTorch side uses.
-                            var count = long.Parse(words[1], CultureInfo.InvariantCulture);
-                            IReadOnlyList<OpTime> ops;
-                            double seconds;
-                            long units = count; // inference: passes
-                            using (var profiler = OpProfiler.Start())
-                            {
-                                if (workload.Kind == BenchKind.Train)
-                                    (seconds, units, _) = Train(workload, data, count, seed, threads, null, ct);
-                                else
-                                    (seconds, _) = Infer(workload, data, (int)count, seed, threads);
-                                ops = profiler.Stop();
-                            }
-                            Reply(new
-                            {
-                                seconds, steps = units,
-                                ops = ops.Select(o => new { name = o.Name, calls = o.Calls, selfUs = o.SelfMicros, totalUs = o.TotalMicros }),
-                            });
                             break;
                         }
                         case "infer":
@@ -114,7 +91,7 @@ public static class BenchWorker
                             break;
                     }
                 }
-                catch (Exception e) when (e is TorchException or BenchException or LayerException or FormatException or IndexOutOfRangeException)
+                catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or BenchException or LayerException or FormatException or IndexOutOfRangeException)
                 {
                     Reply(new { error = e.Message });
                 }
@@ -138,10 +115,10 @@ public static class BenchWorker
         var empty = DatasetArrays.Empty(data.Train.SampleShape);
         var trainOnly = data with { Validation = empty, Test = empty };
         using var net = Interpreter.CompileValid(w.Network, seed);
-        using Optimizer optimizer = w.Optimizer switch
+        using optim.Optimizer optimizer = w.Optimizer switch
         {
-            BenchOptimizer.Adam => new Adam(net.parameters()),
-            BenchOptimizer.Sgd => new SGD(net.parameters(), BenchWorkload.SgdLearningRate),
+            BenchOptimizer.Adam => optim.Adam(net.parameters()),
+            BenchOptimizer.Sgd => optim.SGD(net.parameters(), BenchWorkload.SgdLearningRate),
             _ => throw new ArgumentOutOfRangeException(nameof(w), w.Optimizer, "unknown optimizer"),
         };
         var config = new TrainingConfig(w.BatchSize, steps, EvalEvery: rss is null ? steps + 1 : 0, seed, threads, Probes: []);

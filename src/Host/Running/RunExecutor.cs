@@ -5,7 +5,8 @@ using NormLab.Engine;
 using NormLab.Engine.Compilation;
 using NormLab.Engine.Training;
 using NormLab.Host.Results;
-using NormLab.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using HostRunStatus = NormLab.Host.Results.RunStatus;
 
 namespace NormLab.Host.Running;
@@ -45,8 +46,6 @@ public static class RunExecutor
             TrainingOutcome outcome;
             using (var writer = new RunResultsWriter(runDir, ticker.Update))
                 outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);
-            // The next run has other shapes: its buffers would not reuse this run's cached ones, only sit beside them.
-            torch.cpu.empty_cache();
             var epochs = outcome.Epochs;
             summary = baseSummary with
             {
@@ -74,9 +73,14 @@ public static class RunExecutor
                 ImagesPerSecond = outcome.ImagesPerSecond,
             };
         }
-        catch (Exception e) when (e is TorchException or LayerException)
+        catch (LayerException e)
         {
             summary = baseSummary with { Message = e.Message };
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            // libtorch's error outside any one layer (the loss, the optimizer): its message without the C++ backtrace.
+            summary = baseSummary with { Message = TorchErrors.Describe(e) };
         }
         SummaryJson.Write(summaryPath, summary);
         ticker.Finish(Describe(summary));
