@@ -10,6 +10,7 @@
 // loader then only checks weak needs it can find) — but only after checking that no relocation binds a symbol of that
 // version, so a library that would really call a missing function is refused with a message instead of crashing later.
 // Because no relocation uses the symbol, no stand-in definition (and no patchelf --add-needed) is needed: measured.
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -53,7 +54,7 @@ namespace NormLab.Build
         public static ISet<string> DefinedVersions(byte[] elf)
         {
             var sections = Sections(elf);
-            var names = new HashSet<string>(StringComparer.Ordinal);
+            var names = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
             foreach (var s in sections.Where(s => s.Type == ShtVerdef))
             {
                 var strtab = sections[s.Link];
@@ -130,9 +131,9 @@ namespace NormLab.Build
         }
 
         /// <summary>Version indices (.gnu.version) of every dynamic symbol a relocation binds.</summary>
-        private static HashSet<ushort> RelocatedVersionIndices(byte[] elf, IReadOnlyList<Section> sections)
+        private static System.Collections.Generic.HashSet<ushort> RelocatedVersionIndices(byte[] elf, IReadOnlyList<Section> sections)
         {
-            var result = new HashSet<ushort>();
+            var result = new System.Collections.Generic.HashSet<ushort>();
             var versym = sections.FirstOrDefault(s => s.Type == ShtVersym);
             if (versym is null) return result;
             foreach (var rela in sections.Where(s => s.Type == ShtRela && s.Link < sections.Count && sections[s.Link].Type == ShtDynsym))

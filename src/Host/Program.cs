@@ -22,5 +22,10 @@ builder.Services.AddVerb<BenchVerb>();
 if (args is ["bench-worker", ..])
     return await NormLab.Host.Bench.BenchWorker.RunAsync(args[1..], Console.In, Console.Out, CancellationToken.None);
 
+// A fresh-process check that TorchSharp loads and trains (the Debian 12 patch worked): used by the smoke test and by
+// setup after its build.
+if (args is ["torch-check"])
+    return NormLab.Host.Cli.TorchCheck.Run(Console.Out);
+
 using var host = builder.Build();
 return await CliApp.RunAsync(host.Services.GetServices<ICliVerb>(), args, Console.Out, Console.Error);

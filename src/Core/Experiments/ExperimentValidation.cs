@@ -127,7 +127,12 @@ public static class ExperimentValidation
                 + Numbers(vpath, v.Optimizer, v.BatchSize, v.Budget, v.EvalEvery)
                 + model.Value.Match(
                     net => ProbeProblems(probes, net, probesPath, v.Probes.IsNone && !e.Variants.IsEmpty ? Some(v.Name) : None),
-                    () => Seq<Problem>())).Strict();
+                    () => Seq<Problem>())
+                + (from net in model.Value
+                   from ds in dataset.Value
+                   select DataFit.LastBatchProblems(
+                       ProblemPath.Join(v.BatchSize.IsSome ? vpath : path, "batchSize"), net, ds, batch))
+                  .IfNone(Seq<Problem>())).Strict();
             // A base probe missing from several variants' networks is reported once per variant: each message names its variant.
             problems.AddRange(variantProblems);
             if (!variantProblems.IsEmpty) continue;

@@ -88,12 +88,30 @@ public static class Interpreter
         return layer;
     }
 
+    /// <summary>
+    /// PyTorch's <c>nn.init.trunc_normal_</c> algorithm (inverse-CDF sampling): u ~ U(2Φ(α)−1, 2Φ(β)−1), x = μ + σ√2·erfinv(u),
+    /// clamped to [low, high]. TorchSharp 0.107's own <c>init.trunc_normal_</c> fills the tensor with one constant (measured:
+    /// std 3.7e-9 for σ = 0.05), so the interpreter draws it itself, in place, from the same generator.
+    /// </summary>
+    private static void TruncatedNormal(Tensor t, Distribution.TruncatedNormal d)
+    {
+        static double Cdf(double x)
+        {
+            using var v = torch.tensor(x / Math.Sqrt(2.0), ScalarType.Float64);
+            using var e = v.erf();
+            return 0.5 * (1 + e.item<double>());
+        }
+        var lo = Cdf((d.Low - d.Mean) / d.Std);
+        var hi = Cdf((d.High - d.Mean) / d.Std);
+        t.uniform_(2 * lo - 1, 2 * hi - 1).erfinv_().mul_(d.Std * Math.Sqrt(2.0)).add_(d.Mean).clamp_(d.Low, d.High);
+    }
+
     private static void Sample(Tensor t, Distribution d)
     {
         switch (d)
         {
             case Distribution.Normal n: torch.nn.init.normal_(t, n.Mean, n.Std); break;
-            case Distribution.TruncatedNormal tn: torch.nn.init.trunc_normal_(t, tn.Mean, tn.Std, tn.Low, tn.High); break;
+            case Distribution.TruncatedNormal tn: TruncatedNormal(t, tn); break;
             case Distribution.Uniform u: torch.nn.init.uniform_(t, u.Low, u.High); break;
             case Distribution.Constant c: torch.nn.init.constant_(t, c.Value); break;
             default: throw new ArgumentOutOfRangeException(nameof(d), d, "unknown distribution");

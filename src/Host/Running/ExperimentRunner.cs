@@ -54,6 +54,12 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
                 continue;
             }
             var splits = data.RightToSeq().Head();
+            if (DataFit.SampleShapeProblem(plan.Network, splits.Train.SampleShape.ToSeq()).ToSeq() is [var misfit, ..])
+            {
+                errors.Add($"{Label(plan)}: {misfit}");
+                logger.LogError("{Run}: {Message}", Label(plan), misfit);
+                continue;
+            }
             var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
                 plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
                 plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan));

@@ -1,7 +1,10 @@
+using NormLab.Tests.Unit.Torch;
 using NormLab.Core.Networks;
 using NormLab.Engine;
 using NormLab.Engine.Normalization;
-using NormLab.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
 using static NormLab.Tests.Unit.Engine.BnTestKit;
 
 namespace NormLab.Tests.Unit.Engine;
@@ -28,9 +31,9 @@ public class BatchNormConformanceTests
         using var var = y.var([0, 2, 3], unbiased: false);
         var eps = bn.Spec.ResolvedEpsilon;
         using var xvar = x.var([0, 2, 3], unbiased: false);
-        var expectedVar = xvar.data<float>().Select(v => v / (v + eps)).ToArray();
-        Assert.All(mean.data<float>(), m => Assert.InRange(m, -1e-5, 1e-5));
-        var got = var.data<float>();
+        var expectedVar = xvar.data<float>().ToArray().Select(v => v / (v + eps)).ToArray();
+        Assert.All(mean.data<float>().ToArray(), m => Assert.InRange(m, -1e-5, 1e-5));
+        var got = var.data<float>().ToArray();
         for (var i = 0; i < 3; i++) Assert.Equal(expectedVar[i], got[i], 1e-4);
     }
 
@@ -38,10 +41,10 @@ public class BatchNormConformanceTests
     public void Initial_state_is_mean_0_var_1_gamma_1_beta_0(BnConvention c, BnImplementation impl)
     {
         using var bn = Layer(c, impl, 4, 1);
-        Assert.Equal(new float[] { 0, 0, 0, 0 }, bn.running_mean!.data<float>());
-        Assert.Equal(new float[] { 1, 1, 1, 1 }, bn.running_var!.data<float>());
-        Assert.Equal(new float[] { 1, 1, 1, 1 }, bn.weight!.data<float>());
-        Assert.Equal(new float[] { 0, 0, 0, 0 }, bn.bias!.data<float>());
+        Assert.Equal(new float[] { 0, 0, 0, 0 }, bn.running_mean!.data<float>().ToArray());
+        Assert.Equal(new float[] { 1, 1, 1, 1 }, bn.running_var!.data<float>().ToArray());
+        Assert.Equal(new float[] { 1, 1, 1, 1 }, bn.weight!.data<float>().ToArray());
+        Assert.Equal(new float[] { 0, 0, 0, 0 }, bn.bias!.data<float>().ToArray());
         Assert.Equal(0, bn.num_batches_tracked);
     }
 
@@ -57,7 +60,7 @@ public class BatchNormConformanceTests
         var before = bn.Statistics.Map(s => s.RunningMean).IfNone([]);
         bn.forward(x).Dispose();
         Assert.Equal(2, bn.num_batches_tracked);
-        Assert.Equal(before, bn.running_mean!.data<float>());
+        Assert.Equal(before, bn.running_mean!.data<float>().ToArray());
     }
 
     [Theory, MemberData(nameof(All))]
@@ -72,8 +75,8 @@ public class BatchNormConformanceTests
         using var row = batch.narrow(0, 2, 1);
         using var alone = bn.forward(row);
         using var rowOfAll = all.narrow(0, 2, 1);
-        Assert.Equal(all.data<float>(), again.data<float>());
-        Assert.Equal(rowOfAll.data<float>(), alone.data<float>());
+        Assert.Equal(all.data<float>().ToArray(), again.data<float>().ToArray());
+        Assert.Equal(rowOfAll.data<float>().ToArray(), alone.data<float>().ToArray());
     }
 
     [Theory, MemberData(nameof(All))]
@@ -84,7 +87,7 @@ public class BatchNormConformanceTests
         using var train = bn.forward(x);
         bn.eval();
         using var eval = bn.forward(x);
-        Assert.Equal(train.data<float>(), eval.data<float>());
+        Assert.Equal(train.data<float>().ToArray(), eval.data<float>().ToArray());
         Assert.True(bn.Statistics.IsNone);
     }
 
@@ -97,7 +100,7 @@ public class BatchNormConformanceTests
         using var x2 = x1.detach().requires_grad_();
         using var y1 = plain.forward(x1);
         using var y2 = affine.forward(x2);
-        Assert.Equal(y1.data<float>(), y2.data<float>());
+        Assert.Equal(y1.data<float>().ToArray(), y2.data<float>().ToArray());
         using var w = torch.tensor(Enumerable.Range(0, 21).Select(i => (float)Math.Sin(i)).ToArray(), 7, 3);
         using (var l1 = (y1 * w).sum()) l1.backward();
         using (var l2 = (y2 * w).sum()) l2.backward();
@@ -115,7 +118,7 @@ public class BatchNormConformanceTests
         using var y = bn.forward(x);
         Assert.Equal(new long[] { 0, 3, 4, 4 }, y.shape);
         Assert.Equal(0, bn.num_batches_tracked);
-        Assert.Equal(new float[] { 0, 0, 0 }, bn.running_mean!.data<float>());
+        Assert.Equal(new float[] { 0, 0, 0 }, bn.running_mean!.data<float>().ToArray());
     }
 
     [Theory, MemberData(nameof(All))]
@@ -124,7 +127,7 @@ public class BatchNormConformanceTests
         using var bn = Layer(c, impl, 3, 1);
         using var x = torch.ones([1, 3]);
         var e = Assert.Throws<LayerException>(() => bn.forward(x));
-        Assert.Contains(bn.Name, e.Message);
+        Assert.Contains(bn.GetName(), e.Message);
         Assert.Contains("more than one value per channel", e.Message);
         // ... while eval mode at batch size 1 works (the TorchSharp eval-propagation bug this guards against).
         bn.eval();
@@ -138,7 +141,7 @@ public class BatchNormConformanceTests
     {
         using var bn = Layer(c, impl, 3, 3);
         using var rank2 = torch.ones([4, 3]);
-        Assert.Contains(bn.Name, Assert.Throws<LayerException>(() => bn.forward(rank2)).Message);
+        Assert.Contains(bn.GetName(), Assert.Throws<LayerException>(() => bn.forward(rank2)).Message);
         using var channels = torch.ones([4, 5, 2, 2]);
         Assert.Contains("expects 3 channels", Assert.Throws<LayerException>(() => bn.forward(channels)).Message);
         Assert.Contains("do not fit 3 channels", Assert.Throws<LayerException>(() => bn.LoadStatistics(new float[4], new float[3])).Message);
@@ -150,7 +153,7 @@ public class BatchNormConformanceTests
         using var bn = Layer(BnConvention.Torch, BnImplementation.Native, 3, 1);
         using var x = torch.ones([4, 3], ScalarType.Float64);
         var e = Assert.Throws<LayerException>(() => bn.forward(x));
-        Assert.Equal($"layer {bn.Name}: native batch_norm needs a Float32 input like its parameters and statistics, got Float64 — convert the input with to_type(ScalarType.Float32)", e.Message);
+        Assert.Equal($"layer {bn.GetName()}: native batch_norm needs a Float32 input like its parameters and statistics, got Float64 — convert the input with to_type(ScalarType.Float32)", e.Message);
     }
 
     [Fact]
@@ -167,10 +170,10 @@ public class BatchNormConformanceTests
             using var mb = b.mean([0]);
             using var va = a.var([0], unbiased: true);
             using var vb = b.var([0], unbiased: true);
-            var expectedMean = ma.data<float>().Zip(mb.data<float>(), (x, y) => (x + y) / 2).ToArray();
-            var expectedVar = va.data<float>().Zip(vb.data<float>(), (x, y) => (x + y) / 2).ToArray();
-            var mean = bn.running_mean!.data<float>();
-            var var = bn.running_var!.data<float>();
+            var expectedMean = ma.data<float>().ToArray().Zip(mb.data<float>().ToArray(), (x, y) => (x + y) / 2).ToArray();
+            var expectedVar = va.data<float>().ToArray().Zip(vb.data<float>().ToArray(), (x, y) => (x + y) / 2).ToArray();
+            var mean = bn.running_mean!.data<float>().ToArray();
+            var var = bn.running_var!.data<float>().ToArray();
             for (var i = 0; i < 2; i++)
             {
                 Assert.Equal(expectedMean[i], mean[i], 1e-5);
@@ -193,10 +196,10 @@ public class BatchNormConformanceTests
         for (var i = 0; i < 2; i++)
         {
             // torch: r = 0.9·r + 0.1·batch, variance unbiased; keras: r = 0.99·r + 0.01·batch, variance biased.
-            Assert.Equal(0.1f * mean.data<float>()[i], torchBn.running_mean!.data<float>()[i], 1e-6);
-            Assert.Equal(0.9f + 0.1f * unbiased.data<float>()[i], torchBn.running_var!.data<float>()[i], 1e-5);
-            Assert.Equal(0.01f * mean.data<float>()[i], kerasBn.running_mean!.data<float>()[i], 1e-6);
-            Assert.Equal(0.99f + 0.01f * biased.data<float>()[i], kerasBn.running_var!.data<float>()[i], 1e-5);
+            Assert.Equal(0.1f * mean.data<float>().ToArray()[i], torchBn.running_mean!.data<float>().ToArray()[i], 1e-6);
+            Assert.Equal(0.9f + 0.1f * unbiased.data<float>().ToArray()[i], torchBn.running_var!.data<float>().ToArray()[i], 1e-5);
+            Assert.Equal(0.01f * mean.data<float>().ToArray()[i], kerasBn.running_mean!.data<float>().ToArray()[i], 1e-6);
+            Assert.Equal(0.99f + 0.01f * biased.data<float>().ToArray()[i], kerasBn.running_var!.data<float>().ToArray()[i], 1e-5);
         }
     }
 
@@ -209,8 +212,8 @@ public class BatchNormConformanceTests
         var lastThree = batches.Skip(2).ToArray();
         var expectedMean = lastThree.Average(b => { using var m = b.mean(); return m.item(); });
         var expectedVar = lastThree.Average(b => { using var v = b.var(); return v.item(); });
-        Assert.Equal(expectedMean, bn.running_mean!.data<float>()[0], 1e-5);
-        Assert.Equal(expectedVar, bn.running_var!.data<float>()[0], 1e-4);
+        Assert.Equal(expectedMean, bn.running_mean!.data<float>().ToArray()[0], 1e-5);
+        Assert.Equal(expectedVar, bn.running_var!.data<float>().ToArray()[0], 1e-4);
         foreach (var b in batches) b.Dispose();
     }
 
@@ -222,11 +225,11 @@ public class BatchNormConformanceTests
         bn.eval();
         using var x = Input(31, [3, 2]);
         using var y = bn.forward(x);
-        var rm = bn.running_mean!.data<float>();
-        var rv = bn.running_var!.data<float>();
+        var rm = bn.running_mean!.data<float>().ToArray();
+        var rv = bn.running_var!.data<float>().ToArray();
         var eps = bn.Spec.ResolvedEpsilon;
-        var xs = x.data<float>();
-        var ys = y.data<float>();
+        var xs = x.data<float>().ToArray();
+        var ys = y.data<float>().ToArray();
         for (var i = 0; i < xs.Length; i++)
             Assert.Equal((xs[i] - rm[i % 2]) / Math.Sqrt(rv[i % 2] + eps), ys[i], 1e-5);
     }

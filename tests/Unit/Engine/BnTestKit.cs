@@ -1,6 +1,9 @@
+using NormLab.Tests.Unit.Torch;
 using NormLab.Core.Networks;
 using NormLab.Engine.Normalization;
-using NormLab.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
 
 namespace NormLab.Tests.Unit.Engine;
 
@@ -17,7 +20,7 @@ internal static class BnTestKit
     /// <summary>Seeded input with a per-channel offset and scale, so every channel has its own statistics.</summary>
     public static Tensor Input(ulong seed, long[] shape, double scale = 3, double offset = 5, ScalarType dtype = ScalarType.Float32)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         using var noise = torch.randn(shape, dtype);
         return (noise * scale + offset).DetachFromDisposeScope();
     }
@@ -25,7 +28,7 @@ internal static class BnTestKit
     public static double MaxAbsDiff(Tensor a, Tensor b)
     {
         using var d = (a - b).abs();
-        return d.numel() == 0 ? 0 : d.amax([.. Enumerable.Range(0, d.dim()).Select(i => (long)i)]).item();
+        return d.numel() == 0 ? 0 : d.max().item();
     }
 
     /// <summary>max |a−b| / max(1, |b|): the float32 comparison for values far from 1 (running variances of scaled data).</summary>
@@ -36,5 +39,5 @@ internal static class BnTestKit
         return x.Zip(y, (u, v) => Math.Abs(u - v) / Math.Max(1, Math.Abs(v))).DefaultIfEmpty(0).Max();
     }
 
-    public static float[] Floats(Tensor t) => t.dtype == ScalarType.Float32 ? t.data<float>() : t.to_type(ScalarType.Float32).data<float>();
+    public static float[] Floats(Tensor t) => t.dtype == ScalarType.Float32 ? t.data<float>().ToArray() : t.to_type(ScalarType.Float32).data<float>().ToArray();
 }

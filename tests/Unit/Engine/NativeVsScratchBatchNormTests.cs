@@ -1,5 +1,8 @@
+using NormLab.Tests.Unit.Torch;
 using NormLab.Core.Networks;
-using NormLab.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
 using static NormLab.Tests.Unit.Engine.BnTestKit;
 
 namespace NormLab.Tests.Unit.Engine;
@@ -86,8 +89,8 @@ public class NativeVsScratchBatchNormTests
             using var xg = x.detach().requires_grad_();
             using (var scope = torch.NewDisposeScope()) ForwardDouble(bn, xg, weight).mul(w).sum().backward();
             using var analytic = xg.grad!;
-            var grad = analytic.data<double>();
-            var values = x.data<double>();
+            var grad = analytic.data<double>().ToArray();
+            var values = x.data<double>().ToArray();
             const double h = 1e-6;
             for (var i = 0; i < values.Length; i++)
             {
@@ -109,7 +112,7 @@ public class NativeVsScratchBatchNormTests
     {
         var spec = bn.Spec with { TrackRunningStats = false };
         // The layer's γ/β are float32; in double we apply γ = weight explicitly after a non-affine pass.
-        using var plain = new NormLab.Engine.Normalization.BatchNormLayer(spec with { Affine = false }, bn.Channels, bn.SampleRank, bn.Name);
+        using var plain = new NormLab.Engine.Normalization.BatchNormLayer(spec with { Affine = false }, bn.Channels, bn.SampleRank, bn.GetName());
         var y = plain.forward(x);
         long[] view = bn.SampleRank == 1 ? [1, bn.Channels] : [1, bn.Channels, 1, 1];
         return y * weight.view(view);

@@ -1,8 +1,11 @@
+using NormLab.Tests.Unit.Torch;
 using NormLab.Core.Data;
 using NormLab.Core.Networks;
 using NormLab.Engine.Compilation;
 using NormLab.Engine.Training;
-using NormLab.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
 using Flatten = NormLab.Core.Networks.Flatten;
 using static LanguageExt.Prelude;
 
@@ -50,7 +53,7 @@ public class TrainerTests
         IReadOnlyList<ProbeRequest>? probes = null, CancellationToken cancel = default, Action<TrainingProgress>? tick = null)
     {
         using var net = Interpreter.CompileValid(Mlp(bn), seed);
-        using var opt = new SGD(net.parameters(), lr);
+        using var opt = torch.optim.SGD(net.parameters(), lr);
         var rec = new Recorder { OnTick = tick };
         var config = new TrainingConfig(32, steps, 8, seed, 1, probes ?? []);
         return (Trainer.Train(net, opt, Splits(), config, rec, cancel), rec);
@@ -129,9 +132,9 @@ public class TrainerTests
         // Earlier tests may leave tensors to the finalizer: settle them first, so the baseline counts only live ones.
         static void Settle() { GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect(); }
         Settle();
-        var before = Tensor.LiveCount;
+        var before = LiveTensors.Count;
         Run(bn: true, steps: 40, probes: [new(ProbeKind.Percentiles, 2, "bn", 5, [50])]);
         // No Settle here: everything the run created must have been disposed deterministically, not by finalizers.
-        Assert.Equal(before, Tensor.LiveCount);
+        Assert.Equal(before, LiveTensors.Count);
     }
 }

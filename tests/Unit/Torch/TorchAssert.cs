@@ -1,5 +1,7 @@
 using Xunit;
-using NormLab.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
 
 namespace NormLab.Tests.Unit.Torch;
 
@@ -32,11 +34,11 @@ internal static class TorchAssert
 
     public static double[] AsDoubles(Tensor t)
     {
-        if (t.dtype == ScalarType.Float64) return t.data<double>();
+        if (t.dtype == ScalarType.Float64) return t.data<double>().ToArray();
         using var d = t.to_type(ScalarType.Float64).DetachFromDisposeScope();
-        return d.data<double>();
+        return d.data<double>().ToArray();
     }
 
     public static Tensor F32Tensor(double[] values, params long[] shape) =>
-        global::NormLab.Torch.torch.tensor(values.Select(v => (float)v).ToArray(), shape);
+        TorchSharp.torch.tensor(values.Select(v => (float)v).ToArray(), shape);
 }
