@@ -254,7 +254,7 @@ public static class BnProperties
             var groups = Enumerable.Range(0, c.N).Select(i => new[] { i }).Append(subset);
             foreach (var rows in groups)
             {
-                using var index = torch.tensor(rows.Select(r => (long)r).ToArray(), rows.Length);
+                using var index = torch.tensor(rows.Select(r => (long)r).ToArray(), [rows.Length]);
                 var part = TensorData.Doubles(bn.Forward(xt.index_select(0, index)));
                 for (var r = 0; r < rows.Length; r++)
                     for (var j = 0; j < rowLength; j++)
@@ -701,8 +701,8 @@ public static class BnProperties
     static void SetAffine(IBnUnderTest bn, double[] gamma, double[] beta)
     {
         using var _ = torch.no_grad();
-        using var g = torch.tensor(gamma.Select(v => (float)v).ToArray(), gamma.Length);
-        using var b = torch.tensor(beta.Select(v => (float)v).ToArray(), beta.Length);
+        using var g = torch.tensor(gamma.Select(v => (float)v).ToArray(), [gamma.Length]);
+        using var b = torch.tensor(beta.Select(v => (float)v).ToArray(), [beta.Length]);
         bn.Weight!.copy_(g);
         bn.Bias!.copy_(b);
     }

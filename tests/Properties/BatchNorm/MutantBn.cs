@@ -115,8 +115,8 @@ public sealed class MutantBn : IBnUnderTest
             var (m, v) = track && mutation != Mutation.UntrackedEvalUsesInitialStatistics
                 ? (mean, var)
                 : (new double[channels], Enumerable.Repeat(1.0, (int)channels).ToArray());
-            using var rm = torch.tensor(m, channels).to_type(x.dtype);
-            using var rv = torch.tensor(v, channels).to_type(x.dtype);
+            using var rm = torch.tensor(m, [channels]).to_type(x.dtype);
+            using var rv = torch.tensor(v, [channels]).to_type(x.dtype);
             xhat = (x - rm.view(broadcast)) * (rv.view(broadcast) + eps).rsqrt();
         }
         if (Weight is null || Bias is null) return xhat;

@@ -120,14 +120,14 @@ public static class CoreLawProperties
         var parameters = model.parameters().SelectMany(p => p.data<float>()).Select(BitConverter.SingleToInt32Bits).ToArray();
         var classes = model.Shape.Output[0];
         var x = Input([batch, .. net.InputShape]);
-        using var y = torch.tensor(Enumerable.Range(0, batch).Select(i => (long)(i % classes)).ToArray(), batch);
-        using var sgd = new SGD(model.parameters(), 0.1);
+        using var y = torch.tensor(Enumerable.Range(0, batch).Select(i => (long)(i % classes)).ToArray(), [batch]);
+        using var sgd = torch.optim.SGD(model.parameters(), 0.1);
         var loss = torch.nn.functional.cross_entropy(model.ForwardLogits(x), y);
-        var first = loss.item();
+        var first = loss.item<float>();
         sgd.zero_grad();
         loss.backward();
         sgd.step();
-        var after = torch.nn.functional.cross_entropy(model.ForwardLogits(x), y).item();
+        var after = torch.nn.functional.cross_entropy(model.ForwardLogits(x), y).item<float>();
         return (parameters, first, after);
     }
 

@@ -19,7 +19,7 @@ public class CoreLawTests
 
     [Fact]
     public void P14_seeds_are_reproducible() =>
-        PropertyRunner.Check(CoreLawProperties.P14_SeedsAreReproducible(Interpreter.CompileValid));
+        PropertyRunner.Check(CoreLawProperties.P14_SeedsAreReproducible((n, s) => Interpreter.CompileValid(n, s)));
 }
 
 /// <summary>The core laws catch deliberately broken shape inference, validation and compilers.</summary>

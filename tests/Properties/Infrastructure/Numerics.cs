@@ -105,8 +105,8 @@ public static class TensorData
         using var c = t.contiguous();
         return c.dtype switch
         {
-            ScalarType.Float64 => c.data<double>(),
-            ScalarType.Float32 => c.data<float>().Select(v => (double)v).ToArray(),
+            ScalarType.Float64 => c.data<double>().ToArray(),
+            ScalarType.Float32 => c.data<float>().ToArray().Select(v => (double)v).ToArray(),
             _ => throw new ArgumentException($"unexpected dtype {c.dtype}"),
         };
     }
