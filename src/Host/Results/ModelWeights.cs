@@ -30,11 +30,14 @@ public static class ModelWeights
     private const string Metadata = "__metadata__";
 
     /// <summary>Writes the module's state_dict atomically (temporary file + rename, <see cref="AtomicFile"/>).</summary>
-    public static void Save(nn.Module module, string path)
+    public static void Save(nn.Module module, string path) => Save(module.state_dict(), path);
+
+    /// <summary>Writes named tensors, in this order, atomically.</summary>
+    public static void Save(IEnumerable<KeyValuePair<string, Tensor>> tensors, string path)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors data is little-endian; this machine is not");
         var entries = new List<(string Name, string DType, long[] Shape, byte[] Data)>();
-        foreach (var (name, tensor) in module.state_dict())
+        foreach (var (name, tensor) in tensors)
         {
             using var scope = torch.NewDisposeScope();
             var cpu = tensor.detach().cpu().contiguous();
