@@ -14,6 +14,7 @@ builder.Services.AddSingleton<ExperimentFiles>();
 builder.Services.AddVerb<ValidateVerb>();
 builder.Services.AddVerb<SummaryVerb>();
 builder.Services.AddVerb<RunVerb>();
+builder.Services.AddVerb<EvalVerb>();
 builder.Services.AddVerb<ReportVerb>();
 builder.Services.AddVerb<BenchVerb>();
 

@@ -13,7 +13,7 @@ namespace NormLab.Host.Running;
 
 /// <summary>
 /// Trains one <see cref="RunJob"/> and writes its folder: config.yaml first (what is about to run), metrics.csv and
-/// probes.csv while it runs, summary.json last — so a summary that says "complete" means every other file is whole.
+/// probes.csv while it runs, model.safetensors (the final weights) when training returns, summary.json last — so a summary that says "complete" means every other file is whole.
 /// A run that fails (a libtorch error, a layer misuse) is recorded as failed with its message; the others go on.
 /// </summary>
 public static class RunExecutor
@@ -24,6 +24,8 @@ public static class RunExecutor
         var summaryPath = Path.Combine(runDir, SummaryJson.FileName);
         // A summary left by an earlier, unfinished attempt must not describe this one.
         if (File.Exists(summaryPath)) File.Delete(summaryPath);
+        var weightsPath = Path.Combine(runDir, ModelWeights.FileName);
+        if (File.Exists(weightsPath)) File.Delete(weightsPath);
         AtomicFile.WriteAllText(Path.Combine(runDir, RunResultReader.ConfigFileName), job.ResolvedConfigYaml);
 
         var shape = ShapeInference.Infer(job.Network).Match(s => s, _ => throw new InvalidOperationException($"{job.Label}: network was not validated"));
@@ -46,6 +48,8 @@ public static class RunExecutor
             TrainingOutcome outcome;
             using (var writer = new RunResultsWriter(runDir, ticker.Update))
                 outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);
+            // The parameters and BN buffers as training left them (complete, diverged or cancelled), before summary.json.
+            ModelWeights.Save(net, weightsPath);
             var epochs = outcome.Epochs;
             summary = baseSummary with
             {
