@@ -142,7 +142,8 @@ public static class ExperimentValidation
                         v.Dataset.IfNone(e.Dataset), ds, optimizer, e.Loss, batch, budget, evalEvery, probes, e.Threads,
                         e.Reported.Find(v.Name)));
         }
-        return new Checked<Seq<RunPlan>>(plans.ToSeq().Strict(), problems.ToSeq().Strict());
+        // Variants that inherit the base batch size and data share its problems: each is reported once.
+        return new Checked<Seq<RunPlan>>(plans.ToSeq().Strict(), problems.Distinct().ToSeq().Strict());
     }
 
     static string VariantPath(string experimentPath, string variant) =>

@@ -105,10 +105,15 @@ public sealed class LeakTests(ITestOutputHelper output)
         // RSS wanders by a few MB with the allocator's page keeping; a leaked graph or tensor per step would add
         // kilobytes a step, tens of MB here.
         Assert.True(rss.Max() - rss[0] < 8_000_000, $"RSS grew by {(rss.Max() - rss[0]) / 1e6:F2} MB after warm-up");
-        // Bytes malloc'd and not freed, second half against the middle: 2,000 steps may not add 1 MB (500 B a step).
-        var mid = heap[heap.Count / 2];
-        Assert.True(heap.Skip(heap.Count / 2).Max() - mid < 1_000_000,
-            $"native heap in use grew by {(heap.Skip(heap.Count / 2).Max() - mid) / 1e6:F2} MB over the last {(steps - warmup) / 2} steps");
+        // Bytes malloc'd and not freed. A leak grows with every step, so it shows in *each* quarter of the last half
+        // (≥ 0.5 MB per 1,000 steps at 500 B a step); a one-off allocation elsewhere in the process (the JIT promoting a hot
+        // method, oneDNN caching a primitive — later on a loaded machine) shows in one quarter only.
+        var q2 = heap.Count / 2;
+        var q3 = heap.Count * 3 / 4;
+        var third = heap[q3] - heap[q2];
+        var fourth = heap[^1] - heap[q3];
+        Assert.True(Math.Min(third, fourth) < 500_000,
+            $"native heap in use grew in both late quarters: {third / 1e6:F2} MB, then {fourth / 1e6:F2} MB");
         Assert.True(losses[^1] < losses[0] * 0.7, $"loss did not fall: {losses[0]:F3} → {losses[^1]:F3}");
     }
 }
