@@ -140,7 +140,7 @@ public static class ExperimentValidation
                 foreach (var seed in e.Seeds)
                     plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, net,
                         v.Dataset.IfNone(e.Dataset), ds, optimizer, e.Loss, batch, budget, evalEvery, probes, e.Threads,
-                        e.Reported.Find(v.Name)));
+                        e.Reported.Find(v.Name), e.Device.IfNone(DeviceKinds.Default)));
         }
         return new Checked<Seq<RunPlan>>(plans.ToSeq().Strict(), problems.ToSeq().Strict());
     }

@@ -62,7 +62,7 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             }
             var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
                 plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
-                plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan));
+                plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan), plan.Device);
             var ticker = progress.Start(job.Label, job.TotalSteps);
             var summary = RunExecutor.Execute(job, splits, runDir, ticker, cancel);
             summaries.Add(summary);
