@@ -9,6 +9,7 @@ namespace NormLab.Core.Experiments;
 /// <param name="Seeds">Empty means [1].</param>
 /// <param name="Threads">libtorch intra-op threads; None: the host's default.</param>
 /// <param name="Reported">The source study's numbers by variant name.</param>
+/// <param name="Device">cpu | cuda | auto; None: <see cref="DeviceKinds.Default"/> (a file's <c>defaults: {device: ...}</c> is applied by the reader).</param>
 public sealed record ExperimentSpec(
     string Name,
     string Dataset,
@@ -23,7 +24,8 @@ public sealed record ExperimentSpec(
     Option<int> Threads = default,
     Seq<ProbeSpec> Probes = default,
     Seq<VariantSpec> Variants = default,
-    Map<string, ReportedResult> Reported = default)
+    Map<string, ReportedResult> Reported = default,
+    Option<DeviceKind> Device = default)
 {
     public const string CrossEntropy = "cross_entropy";
 

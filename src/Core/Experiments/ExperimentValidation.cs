@@ -140,7 +140,7 @@ public static class ExperimentValidation
                 foreach (var seed in e.Seeds)
                     plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, net,
                         v.Dataset.IfNone(e.Dataset), ds, optimizer, e.Loss, batch, budget, evalEvery, probes, e.Threads,
-                        e.Reported.Find(v.Name)));
+                        e.Reported.Find(v.Name), e.Device.IfNone(DeviceKinds.Default)));
         }
         // Variants that inherit the base batch size and data share its problems: each is reported once.
         return new Checked<Seq<RunPlan>>(plans.ToSeq().Strict(), problems.Distinct().ToSeq().Strict());

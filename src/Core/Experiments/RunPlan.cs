@@ -5,6 +5,7 @@ namespace NormLab.Core.Experiments;
 /// <summary>
 /// One run, fully resolved: what the engine trains and what the host writes to the run's config.yaml. Everything a run
 /// needs is here, nothing refers back to the file: the network is resolved and validated, the dataset spelled out.
+/// <see cref="Device"/> is what the file (or the CLI) asked for; the host resolves <c>auto</c> before writing config.yaml.
 /// </summary>
 public sealed record RunPlan(
     string ExperimentName,
@@ -21,7 +22,8 @@ public sealed record RunPlan(
     Option<int> EvalEvery,
     Seq<ProbeSpec> Probes,
     Option<int> Threads,
-    Option<ReportedResult> Reported)
+    Option<ReportedResult> Reported,
+    DeviceKind Device = DeviceKinds.Default)
 {
     /// <summary>Total optimizer steps of the run.</summary>
     public long TotalSteps => Budget.TotalSteps(Dataset, BatchSize);

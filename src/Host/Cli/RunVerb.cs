@@ -12,7 +12,7 @@ using static LanguageExt.Prelude;
 namespace NormLab.Host.Cli;
 
 /// <summary>
-/// <c>./normlab run [FILE] [--only NAME]… [--variant NAME]… [--seeds K] [--max-steps N] [--out DIR] [--resume] [--no-report]</c>:
+/// <c>./normlab run [FILE] [--only NAME]… [--variant NAME]… [--seeds K] [--max-steps N] [--out DIR] [--resume] [--no-report] [--device cpu|cuda|auto]</c>:
 /// runs the experiments in a generic host of its own, whose console lifetime turns Ctrl+C / SIGTERM into cancellation
 /// of the current run at its next step boundary.
 /// </summary>
@@ -29,10 +29,12 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
             var maxSteps = new System.CommandLine.Option<int?>("--max-steps") { Description = "cap every run at N steps (smoke runs)" };
             var output = new System.CommandLine.Option<string?>("--out") { Description = "results folder (default: results/ in the repository root)" };
             var resume = new System.CommandLine.Option<bool>("--resume") { Description = "skip runs whose summary.json says complete" };
+            var device = new System.CommandLine.Option<string?>("--device") { Description = "train on cpu, cuda or auto (cuda when available, else cpu); overrides the file's device" };
+            device.AcceptOnlyFromAmong([.. DeviceKinds.Names]);
             var noReport = new System.CommandLine.Option<bool>("--no-report") { Description = "do not write figures and report.html at the end" };
             var command = new Command("run", "Run the experiments: every variant for every seed; results/, then the report.")
             {
-                file, only, variant, seeds, maxSteps, output, resume, noReport,
+                file, only, variant, seeds, maxSteps, output, resume, noReport, device,
             };
             command.SetAction(async (parsed, cancel) =>
             {
@@ -42,7 +44,8 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
                         Optional(parsed.GetValue(seeds)), Optional(parsed.GetValue(maxSteps))),
                     parsed.GetValue(output) ?? files.DefaultResultsDir,
                     parsed.GetValue(resume),
-                    !parsed.GetValue(noReport));
+                    !parsed.GetValue(noReport),
+                    parsed.GetValue(device) is { } d ? DeviceKinds.Parse(d) : None);
                 return await RunAsync(options);
             });
             return command;

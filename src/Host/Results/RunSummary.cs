@@ -42,6 +42,15 @@ public sealed record RunSummary
     /// <summary>torch | keras | cumulative | window | none.</summary>
     public string BnConvention { get; init; } = "none";
 
+    /// <summary>The device the run trained on, resolved: cpu | cuda. Null in summaries written before it was recorded.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>TorchSharp's version (its informational version when it has one), e.g. 0.107.0.</summary>
+    public string? TorchSharpVersion { get; init; }
+
+    /// <summary>libtorch's version (<c>torch.__version__</c>), e.g. 2.10.0+cpu.</summary>
+    public string? LibtorchVersion { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }
 }

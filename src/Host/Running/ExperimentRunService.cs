@@ -53,7 +53,14 @@ public sealed class ExperimentRunService(
             Console.Error.WriteLine($"{options.File}: not run — fix the errors above (./normlab validate {options.File} lists them too)");
             return 2;
         }
-        var plans = parsed.RightToSeq().Head().Plans;
+        var devices = DeviceResolution.Apply(parsed.RightToSeq().Head().Plans, options.Device, DeviceResolution.CudaAvailable());
+        if (devices.IsLeft)
+        {
+            foreach (var line in devices.LeftToSeq().Head()) Console.Error.WriteLine(line);
+            Console.Error.WriteLine($"{options.File}: not run — no run started");
+            return 2;
+        }
+        var plans = devices.RightToSeq().Head();
         logger.LogInformation("{Runs} runs planned from {File}; results in {Out}", plans.Count, options.File, Path.GetFullPath(options.OutDir));
         var request = new RunRequest(options.OutDir, options.Resume, Environment.ProcessorCount);
         runner.PrepareDatasets(plans, request, cancel);

@@ -34,6 +34,8 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
         var summaries = new List<RunSummary>();
         var errors = new List<string>();
         var skipped = 0;
+        // A caller that skipped DeviceResolution.Apply: auto still becomes the device it means here (config.yaml records it).
+        plans = plans.Map(p => p.Device == DeviceKind.Auto ? p with { Device = p.Device.Resolve(DeviceResolution.CudaAvailable()).IfNone(DeviceKinds.Default) } : p).Strict();
         foreach (var plan in plans)
         {
             if (cancel.IsCancellationRequested) break;
@@ -62,7 +64,7 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             }
             var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
                 plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
-                plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan));
+                plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan), plan.Device);
             var ticker = progress.Start(job.Label, job.TotalSteps);
             var summary = RunExecutor.Execute(job, splits, runDir, ticker, cancel);
             summaries.Add(summary);

@@ -1,5 +1,6 @@
 using LanguageExt;
 using NormLab.Core.Data;
+using NormLab.Core.Experiments;
 using NormLab.Core.Networks;
 using NormLab.Engine;
 using NormLab.Engine.Compilation;
@@ -37,14 +38,18 @@ public static class RunExecutor
             Status = HostRunStatus.Failed,
             Params = new ParamCounts(shape.TotalParams, shape.TrainableParams, shape.NonTrainableParams),
             BnConvention = BnConventionOf(job.Network),
+            Device = job.Device.Name(),
+            TorchSharpVersion = Versions.TorchSharp,
+            LibtorchVersion = Versions.Libtorch,
         };
         RunSummary summary;
         try
         {
-            using var net = Interpreter.CompileValid(job.Network, (ulong)job.Seed);
+            var device = DeviceResolution.Torch(job.Device);
+            using var net = Interpreter.CompileValid(job.Network, (ulong)job.Seed, device);
             using var optimizer = OptimizerFactory.Create(job.Optimizer, net.parameters());
             var config = new TrainingConfig(job.BatchSize, job.TotalSteps, job.EvalEvery, (ulong)job.Seed, job.Threads,
-                ProbeResolver.Resolve(job.Network, job.Probes));
+                ProbeResolver.Resolve(job.Network, job.Probes), Device: device);
             TrainingOutcome outcome;
             using (var writer = new RunResultsWriter(runDir, ticker.Update))
                 outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);

@@ -6,7 +6,7 @@ namespace NormLab.Host.Running;
 
 /// <summary>
 /// One run, fully resolved: what the executor trains and what it writes into the run's config.yaml
-/// (<paramref name="ResolvedConfigYaml"/>, exactly what ran, BN convention included).
+/// (<paramref name="ResolvedConfigYaml"/>, exactly what ran, BN convention and resolved device included).
 /// </summary>
 public sealed record RunJob(
     string Experiment,
@@ -20,7 +20,8 @@ public sealed record RunJob(
     long EvalEvery,
     Seq<ProbeSpec> Probes,
     int Threads,
-    string ResolvedConfigYaml)
+    string ResolvedConfigYaml,
+    DeviceKind Device = DeviceKind.Cpu)
 {
     public string Label => $"{Experiment}/{Variant}/seed-{Seed}";
 }

@@ -7,7 +7,7 @@ using static LanguageExt.Prelude;
 namespace NormLab.Host.Yaml;
 
 /// <summary>
-/// The top of an experiments file: <c>datasets</c>, <c>models</c>, <c>defaults</c> (seeds, threads, batchSize, evalEvery,
+/// The top of an experiments file: <c>datasets</c>, <c>models</c>, <c>defaults</c> (seeds, threads, device, batchSize, evalEvery,
 /// loss for every experiment that leaves them out) and <c>experiments</c>, each with its variants. Builds on
 /// <see cref="SpecReader"/> for the parts.
 /// </summary>
@@ -25,12 +25,13 @@ public sealed class ExperimentReader
     public static Seq<string> FileKeys => Seq("datasets", "models", "defaults", "experiments");
 
     public static Seq<string> ExperimentKeys => Seq("name", "description", "dataset", "model", "optimizer", "loss", "batchSize",
-        "epochs", "steps", "evalEvery", "seeds", "threads", "probes", "variants", "reported");
+        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "reported");
 
-    public static Seq<string> DefaultKeys => Seq("seeds", "threads", "batchSize", "evalEvery", "loss");
+    public static Seq<string> DefaultKeys => Seq("seeds", "threads", "device", "batchSize", "evalEvery", "loss");
 
     /// <summary>What <c>defaults:</c> sets; null fields are not set.</summary>
-    sealed record Defaults(Seq<int>? Seeds = null, int? Threads = null, int? BatchSize = null, int? EvalEvery = null, string? Loss = null);
+    sealed record Defaults(Seq<int>? Seeds = null, int? Threads = null, int? BatchSize = null, int? EvalEvery = null, string? Loss = null,
+        DeviceKind? Device = null);
 
     public ExperimentFile? File(YamlNode root)
     {
@@ -80,8 +81,19 @@ public sealed class ExperimentReader
         if (m is null) return null;
         var before = r.Problems.Count;
         var result = new Defaults(m["seeds"] is { } s ? Seeds(s, m.PathOf("seeds")) : null, m.Int("threads"), m.Int("batchSize"),
-            m.Int("evalEvery"), m.Text("loss"));
+            m.Int("evalEvery"), m.Text("loss"), DeviceOf(m));
         return r.Problems.Count == before ? result : null;
+    }
+
+    /// <summary><c>device: cpu | cuda | auto</c>; null when absent or not one of them (then a problem at its path).</summary>
+    DeviceKind? DeviceOf(MappingView m) => Device(r, m);
+
+    internal static DeviceKind? Device(YamlReader r, MappingView m)
+    {
+        if (m.Text("device") is not { } text) return null;
+        var parsed = DeviceKinds.Parse(text);
+        if (parsed.IsNone) r.Error(m.PathOf("device"), Suggestions.Unknown("device", text, DeviceKinds.Names));
+        return parsed.IsSome ? parsed.IfNone(DeviceKinds.Default) : null;
     }
 
     Seq<int>? Seeds(YamlNode node, string path)
@@ -126,6 +138,7 @@ public sealed class ExperimentReader
         var evalEvery = m.Int("evalEvery") ?? defaults.EvalEvery;
         var seeds = m["seeds"] is { } sn ? Seeds(sn, m.PathOf("seeds")) : defaults.Seeds ?? ExperimentSpec.DefaultSeeds;
         var threads = m.Int("threads") ?? defaults.Threads;
+        var device = DeviceOf(m) ?? defaults.Device;
         var probes = m["probes"] is { } pn ? spec.Probes(pn, m.PathOf("probes")) : Seq<ProbeSpec>();
         var reported = m["reported"] is { } rn ? Reported(rn, m.PathOf("reported")) : Map<string, ReportedResult>();
         Seq<VariantSpec>? variants = Seq<VariantSpec>();
@@ -136,7 +149,7 @@ public sealed class ExperimentReader
             return null;
         return new ExperimentSpec(name, dataset, model, optimizer, budget.Value.IfNone(() => new Budget.Epochs(1)), description,
             loss, batchSize, evalEvery is int ev ? Some(ev) : None, seeds.Value, threads is int t ? Some(t) : None, probes.Value,
-            variants.Value, reported.Value);
+            variants.Value, reported.Value, device is DeviceKind dk ? Some(dk) : None);
     }
 
     Map<string, ReportedResult>? Reported(YamlNode node, string path) =>
@@ -152,7 +165,7 @@ public sealed class ExperimentReader
         });
 
     /// <summary>Experiment keys that a variant may not change: they describe the experiment as a whole.</summary>
-    static readonly Seq<string> WholeExperimentKeys = Seq("name", "seeds", "threads", "loss", "variants", "reported");
+    static readonly Seq<string> WholeExperimentKeys = Seq("name", "seeds", "threads", "device", "loss", "variants", "reported");
 
     Seq<VariantSpec>? Variants(YamlNode node, string path, ModelSpec baseModel, OptimizerSpec baseOptimizer)
     {

@@ -145,6 +145,7 @@ public static class SpecWriter
         e.EvalEvery.IfSome(n => m.Add("evalEvery", Number(n)));
         m.Add("seeds", Flow(e.Seeds.Map(s => (YamlNode)Number(s))));
         e.Threads.IfSome(t => m.Add("threads", Number(t)));
+        e.Device.IfSome(d => m.Add("device", Text(d.Name())));
         if (!e.Probes.IsEmpty) m.Add("probes", Probes(e.Probes));
         if (!e.Variants.IsEmpty)
         {
@@ -208,6 +209,7 @@ public static class SpecWriter
         p.EvalEvery.IfSome(n => m.Add("evalEvery", Number(n)));
         m.Add("probes", Probes(p.Probes));
         p.Threads.IfSome(t => m.Add("threads", Number(t)));
+        m.Add("device", Text(p.Device.Name()));
         p.Reported.IfSome(r => m.Add("reported", Reported(r)));
         return m;
     }

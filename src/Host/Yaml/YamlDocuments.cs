@@ -89,7 +89,7 @@ public static class YamlDocuments
     public static string WriteRunPlan(RunPlan plan) => SpecWriter.Emit(SpecWriter.RunPlan(plan));
 
     static readonly Seq<string> RunPlanKeys = Seq("experiment", "variant", "seed", "description", "dataset", "model", "optimizer",
-        "loss", "batchSize", "epochs", "steps", "evalEvery", "probes", "threads", "reported");
+        "loss", "batchSize", "epochs", "steps", "evalEvery", "probes", "threads", "device", "reported");
 
     /// <summary>Reads a run's config.yaml back (the inverse of <see cref="WriteRunPlan"/>).</summary>
     public static Either<Seq<LocatedProblem>, RunPlan> ReadRunPlan(string text) =>
@@ -118,6 +118,8 @@ public static class YamlDocuments
                 : m.Int("steps") is int s ? new Budget.Steps(s) : null;
             var evalEvery = m.Int("evalEvery");
             var threads = m.Int("threads");
+            // config.yaml written before devices were recorded ran on the CPU.
+            var device = ExperimentReader.Device(r, m) ?? DeviceKinds.Default;
             ReportedResult? reported = null;
             if (m["reported"] is { } rn && r.Mapping(rn, m.PathOf("reported"), "a reported result", Seq("testAccuracy", "wallSeconds")) is { } rm)
             {
@@ -130,6 +132,6 @@ public static class YamlDocuments
             return new RunPlan(m.Text("experiment") ?? "", m.Text("description") ?? "", m.Text("variant") ?? "", seed.Value, network,
                 datasetName, dataset, optimizer, m.Text("loss") ?? ExperimentSpec.CrossEntropy, batch.Value, budget,
                 evalEvery is int ev ? Some(ev) : None, probes.Value, threads is int t ? Some(t) : None,
-                reported is null ? None : Some(reported));
+                reported is null ? None : Some(reported), device);
         });
 }

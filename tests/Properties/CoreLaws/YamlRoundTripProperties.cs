@@ -88,6 +88,7 @@ public static class YamlRoundTripProperties
             from useSteps in Gen.Elements(false, true)
             from seeds in Gen.NonEmptyListOf(Gen.Choose(0, 1000))
             from evalEvery in Gen.Elements(0, 100, 500)
+            from device in Gen.Elements<DeviceKind?>(null, DeviceKind.Cpu, DeviceKind.Cuda, DeviceKind.Auto)
             select new ExperimentFile(
                 Map(("data", dataset)),
                 default,
@@ -98,6 +99,7 @@ public static class YamlRoundTripProperties
                     BatchSize: batch,
                     EvalEvery: evalEvery > 0 ? Some(evalEvery) : None,
                     Seeds: seeds.Distinct().ToSeq().Strict(),
+                    Device: device is DeviceKind d ? Some(d) : None,
                     Variants: Seq(new VariantSpec("base"), new VariantSpec("other", Optimizer: Some(other), Budget: Some<Budget>(new Budget.Steps(steps))))))));
 
     public static PropertyDef<Network> P11a_NetworksRoundTrip(int maxTest = 300) => new(

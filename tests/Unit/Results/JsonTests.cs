@@ -28,6 +28,9 @@ public sealed class JsonTests : IDisposable
         ImagesPerSecond = 6666.7,
         Params = new ParamCounts(271346, 268978, 2368),
         BnConvention = "keras",
+        Device = "cpu",
+        TorchSharpVersion = "0.107.0",
+        LibtorchVersion = "2.10.0+cpu",
     };
 
     [Fact]
@@ -39,12 +42,14 @@ public sealed class JsonTests : IDisposable
         var node = JsonNode.Parse(json)!.AsObject();
         Assert.Equal(
             ["experiment", "variant", "seed", "status", "divergedAtStep", "message", "steps", "epochs", "testAccuracy", "testLoss",
-             "bestValAccuracy", "finalTrainAccuracy", "wallSeconds", "secondsPerEpoch", "imagesPerSecond", "params", "bnConvention"],
+             "bestValAccuracy", "finalTrainAccuracy", "wallSeconds", "secondsPerEpoch", "imagesPerSecond", "params", "bnConvention",
+             "device", "torchSharpVersion", "libtorchVersion"],
             node.Select(p => p.Key));
         Assert.Equal("complete", (string?)node["status"]);
         Assert.Null(node["divergedAtStep"]);
         Assert.Equal(2368, (long)node["params"]!["nonTrainable"]!);
         Assert.Equal(0.8921, (double)node["testAccuracy"]!);
+        Assert.Equal("cpu", (string?)node["device"]);
         Assert.Equal(Sample() with { Params = Sample().Params }, SummaryJson.Read(path) with { Extra = null });
     }
 

@@ -107,6 +107,10 @@ public sealed class ExperimentRunTests : IDisposable
             Assert.NotNull(run.Summary);
             Assert.Equal(40, run.Summary!.Steps);
             Assert.Equal("torch", run.Summary.BnConvention);
+            Assert.Equal("cpu", run.Summary.Device);
+            Assert.Equal(Versions.TorchSharp, run.Summary.TorchSharpVersion);
+            Assert.Equal(TorchSharp.torch.__version__, run.Summary.LibtorchVersion);
+            Assert.Contains("\ndevice: cpu\n", run.ConfigYaml);
             Assert.Equal(YamlDocuments.WriteRunPlan(plan), run.ConfigYaml);
             var train = run.Metrics.Where(m => m.Split == MetricsSplit.Train).ToList();
             Assert.Equal(4, train.Count);
