@@ -21,6 +21,9 @@ builder.Services.AddVerb<BenchVerb>();
 // speaks a line protocol on stdin/stdout and takes its arguments verbatim, so it bypasses the verb parser.
 if (args is ["bench-worker", ..])
     return await NormLab.Host.Bench.BenchWorker.RunAsync(args[1..], Console.In, Console.Out, CancellationToken.None);
+// The plain-TorchSharp side of the benchmark (the same protocol), the reference NormLab is held to on the same libtorch.
+if (args is ["bench-torchsharp-worker", ..])
+    return await NormLab.Host.Bench.TorchSharpWorker.RunAsync(args[1..], Console.In, Console.Out, CancellationToken.None);
 
 using var host = builder.Build();
 return await CliApp.RunAsync(host.Services.GetServices<ICliVerb>(), args, Console.Out, Console.Error);
