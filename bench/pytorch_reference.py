@@ -10,8 +10,10 @@ command read from stdin, so the benchmark can alternate NormLab and PyTorch repe
 interpreter start-up and data loading inside the timed region:
 
     train STEPS      a fresh network (seeded init) trained STEPS optimizer steps -> {"seconds", "steps", "images"}
-    profile N        train N steps (inference: infer N passes) under torch.autograd.profiler (legacy)
-                     -> {"seconds", "steps", "ops": [...]}
+    phases STEPS     the same training with time.perf_counter read between the phases of each step
+                     -> {"seconds", "steps", "images", "phasesMs": {"data", "forward", "backward", "optimizer", "total"}}
+                     (ms per step; data = randperm + index_select, forward = logits + loss, backward = zero_grad +
+                     backward, optimizer = opt.step, total = the whole step)
     infer PASSES     eval mode, no_grad, PASSES passes over the test split, batch 1000 -> {"seconds", "images"}
     peak             -> {"peakRssMb"} (VmHWM of this process so far)
     quit             -> {"peakRssMb"}, then exit
@@ -172,7 +174,10 @@ WORKLOADS = {
 # The timed loops.
 
 
-def train(model, opt, x_all, y_all, batch, steps, seed):
+def train(model, opt, x_all, y_all, batch, steps, seed, phases=None):
+    """phases: None, or a dict of perf_counter sums (seconds) the loop adds each step's phases to."""
+    if phases is not None:
+        return train_phased(model, opt, x_all, y_all, batch, steps, seed, phases)
     n = x_all.shape[0]
     batches = (n + batch - 1) // batch  # keep the last partial batch
     gen = torch.Generator().manual_seed(seed)
@@ -201,6 +206,53 @@ def train(model, opt, x_all, y_all, batch, steps, seed):
             if not math.isfinite(value):
                 raise RuntimeError(f"diverged at step {step}")
     return time.perf_counter() - start, step, seen
+
+
+def train_phased(model, opt, x_all, y_all, batch, steps, seed, phases):
+    # train() with a clock read between the phases; a copy rather than `if` in the timed loop, so train() stays the
+    # plain loop a PyTorch user writes. The epoch's randperm counts as data of the epoch's first step.
+    clock = time.perf_counter
+    n = x_all.shape[0]
+    batches = (n + batch - 1) // batch
+    gen = torch.Generator().manual_seed(seed)
+    model.train()
+    step = 0
+    seen = 0
+    start = clock()
+    while step < steps:
+        t_perm = clock()
+        order = torch.randperm(n, generator=gen)
+        perm = clock() - t_perm
+        for b in range(batches):
+            if step >= steps:
+                break
+            t0 = clock() - perm
+            perm = 0.0
+            idx = order[b * batch:(b + 1) * batch]
+            x = x_all.index_select(0, idx)
+            y = y_all.index_select(0, idx)
+            t1 = clock()
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+            t2 = clock()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            t3 = clock()
+            opt.step()
+            t4 = clock()
+            value = loss.item()
+            with torch.no_grad():
+                _correct = logits.argmax(1).eq(y).sum().item()
+            step += 1
+            seen += y.shape[0]
+            if not math.isfinite(value):
+                raise RuntimeError(f"diverged at step {step}")
+            phases["data"] += t1 - t0
+            phases["forward"] += t2 - t1
+            phases["backward"] += t3 - t2
+            phases["optimizer"] += t4 - t3
+            phases["total"] += clock() - t0
+    return clock() - start, step, seen
 
 
 def infer(model, x_all, y_all, passes, batch=1000):
@@ -259,19 +311,12 @@ def main():
                 model, opt = fresh()
                 seconds, steps, seen = train(model, opt, x_train, y_train, batch, int(words[1]), args.seed)
                 reply({"seconds": seconds, "steps": steps, "images": seen})
-            elif words[0] == "profile":
-                # The same training run under libtorch's legacy op profiler, the instrument NormLab's side uses.
+            elif words[0] == "phases":
                 model, opt = fresh()
-                count = int(words[1])
-                with torch.autograd.profiler.profile(use_kineto=False) as prof:
-                    if args.workload == "inference":
-                        seconds, seen = infer(model, x_test, y_test, count)
-                        steps = count
-                    else:
-                        seconds, steps, seen = train(model, opt, x_train, y_train, batch, count, args.seed)
-                ops = [{"name": e.key, "calls": e.count, "selfUs": e.self_cpu_time_total, "totalUs": e.cpu_time_total}
-                       for e in prof.key_averages()]
-                reply({"seconds": seconds, "steps": steps, "ops": ops})
+                sums = dict.fromkeys(("data", "forward", "backward", "optimizer", "total"), 0.0)
+                seconds, steps, seen = train(model, opt, x_train, y_train, batch, int(words[1]), args.seed, sums)
+                reply({"seconds": seconds, "steps": steps, "images": seen,
+                       "phasesMs": {k: v * 1000.0 / steps for k, v in sums.items()}})
             elif words[0] == "infer":
                 model, _ = fresh()
                 seconds, images = infer(model, x_test, y_test, int(words[1]))

@@ -22,6 +22,9 @@ builder.Services.AddVerb<BenchVerb>();
 // speaks a line protocol on stdin/stdout and takes its arguments verbatim, so it bypasses the verb parser.
 if (args is ["bench-worker", ..])
     return await NormLab.Host.Bench.BenchWorker.RunAsync(args[1..], Console.In, Console.Out, CancellationToken.None);
+// The plain-TorchSharp side of the benchmark (the same protocol), the reference NormLab is held to on the same libtorch.
+if (args is ["bench-torchsharp-worker", ..])
+    return await NormLab.Host.Bench.TorchSharpWorker.RunAsync(args[1..], Console.In, Console.Out, CancellationToken.None);
 
 // A fresh-process check that TorchSharp loads and trains (the Debian 12 patch worked): used by the smoke test and by
 // setup after its build.

@@ -32,6 +32,7 @@ public static class Trainer
         using var evaluator = new Evaluator(sampleShape, config.EvalBatchSize, device);
         var probes = new ProbeSet(net, config.Probes, observer);
         var evalEvery = config.EvalEvery > 0 ? config.EvalEvery : train.BatchCount;
+        var phases = config.Phases;
 
         net.train();
         long step = 0;
@@ -81,22 +82,40 @@ public static class Trainer
                     status = RunStatus.Cancelled;
                     break;
                 }
+                // Phase timing (phases non-null) reads the clock between the step's parts; off, it is one null test each.
+                var t0 = phases is null ? 0 : Stopwatch.GetTimestamp();
                 var n = train.Fill(b, images, labels);
                 double loss;
                 long correct;
                 using (var scope = torch.NewDisposeScope())
                 {
                     var (x, y) = BatchTensors.Load(imageTensor, labelTensor, images, labels, n, sampleSize, device);
+                    var t1 = phases is null ? 0 : Stopwatch.GetTimestamp();
                     var probing = probes.Due(step + 1);
                     var logits = probing ? net.ForwardLogits(x, probes.Observe) : net.ForwardLogits(x);
                     var lossTensor = nn.functional.cross_entropy(logits, y);
+                    var t2 = phases is null ? 0 : Stopwatch.GetTimestamp();
                     optimizer.zero_grad();
                     lossTensor.backward();
                     if (probing) probes.AfterBackward();
+                    var t3 = phases is null ? 0 : Stopwatch.GetTimestamp();
                     optimizer.step();
+                    if (phases is not null)
+                    {
+                        var t4 = Stopwatch.GetTimestamp();
+                        phases.Data += t1 - t0;
+                        phases.Forward += t2 - t1;
+                        phases.Backward += t3 - t2;
+                        phases.Optimizer += t4 - t3;
+                    }
                     loss = lossTensor.item<float>();
                     using (torch.no_grad()) correct = logits.argmax(1).eq(y).sum().item<long>();
                     if (probing) probes.Flush(step + 1);
+                }
+                if (phases is not null)
+                {
+                    phases.Total += Stopwatch.GetTimestamp() - t0;
+                    phases.Steps++;
                 }
                 step++;
                 seen += n;

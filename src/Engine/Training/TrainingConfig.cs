@@ -4,7 +4,8 @@ namespace NormLab.Engine.Training;
 /// What one training run needs beyond the network, the optimizer and the data: everything explicit, nothing read
 /// from globals. <paramref name="TotalSteps"/> counts optimizer steps (epochs are converted by the caller:
 /// epochs × ⌈train / batch⌉, Keras keeps the last partial batch). <paramref name="EvalEvery"/> = 0 means once per epoch;
-/// the end of training is always evaluated.
+/// the end of training is always evaluated. <paramref name="Phases"/>: when set, the trainer adds each step's phase times
+/// to it (the benchmark's <c>--profile</c>); null reads no clock inside the step.
 /// </summary>
 public sealed record TrainingConfig(
     int BatchSize,
@@ -14,7 +15,8 @@ public sealed record TrainingConfig(
     int Threads,
     IReadOnlyList<ProbeRequest> Probes,
     int EvalBatchSize = 1000,
-    Device? Device = null);
+    Device? Device = null,
+    StepPhases? Phases = null);
 
 /// <summary>The kinds of probes: what a researcher looks at inside a network while it trains.</summary>
 public enum ProbeKind

@@ -9,11 +9,14 @@ using static TorchSharp.torch;
 namespace NormLab.Host.Bench;
 
 /// <summary>
-/// <c>./normlab bench [--quick] [--reps N] [--only WORKLOAD]… [--profile] [--out DIR]</c>: every workload of issue 7 in NormLab and in
-/// PyTorch 1.13 (<c>bench/pytorch_reference.py</c>), both over the same libtorch. Each side runs in its own worker process
-/// (NormLab: this executable's hidden <c>bench-worker</c> verb) so both are measured alike — data loaded before timing,
-/// peak RSS per process. Per workload: one warm-up per side, then the repetitions alternating which side goes first.
-/// Prints medians, min–max, the ratio and one <c>ratio WORKLOAD VALUE</c> line per workload; writes results.md.
+/// <c>./normlab bench [--quick] [--reps N] [--only WORKLOAD]… [--profile] [--out DIR]</c>: every workload of issue 7 on three
+/// sides — NormLab, a plain TorchSharp loop as its documentation teaches (both on TorchSharp's libtorch) and PyTorch 1.13
+/// (<c>bench/pytorch_reference.py</c>, Debian's own libtorch). Each side runs in its own worker process (NormLab: this
+/// executable's hidden <c>bench-worker</c> verb, TorchSharp: <c>bench-torchsharp-worker</c>) so all are measured alike —
+/// data loaded before timing, peak RSS per process. Per workload: one warm-up per side, then the repetitions, the order of
+/// the sides rotating each repetition. Prints medians, min–max, both ratios and one <c>ratio WORKLOAD SIDE VALUE</c> line per
+/// workload and reference side; writes results.md. <c>--profile</c>: one more training run per side with stopwatches around
+/// each phase of the step (data, forward, backward, optimizer), in ms per step.
 /// </summary>
 public static class BenchCommand
 {
@@ -68,13 +71,25 @@ public static class BenchCommand
 
         var loadAfter = MachineInfo.LoadAverage();
         var report = new BenchReport(DateTime.Now.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), options.Quick, reps, threads,
-            MachineInfo.Collect(torch.__version__, pytorchVersion), peak, loadBefore, loadAfter, results, rss);
+            MachineInfo.Collect($"TorchSharp {TorchSharpVersion()}, libtorch {torch.__version__}", pytorchVersion), peak, loadBefore, loadAfter,
+            results, rss, options.Profile);
         var outDir = options.OutDir ?? Path.Combine(root, "bench");
         var path = Path.Combine(outDir, "results.md");
         ResultsMarkdown.Write(path, report);
+        await stdout.WriteLineAsync($"libtorch: TorchSharp {TorchSharpVersion()} (torch.__version__ {torch.__version__}); PyTorch {pytorchVersion}").ConfigureAwait(false);
         await stdout.WriteLineAsync($"load average after: {loadAfter}; wrote {path}").ConfigureAwait(false);
-        foreach (var r in results) await stdout.WriteLineAsync(RatioLine.Format(r.Workload.Name, r.Ratio)).ConfigureAwait(false);
+        foreach (var r in results)
+            foreach (var line in RatioLine.For(r))
+                await stdout.WriteLineAsync(line).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>TorchSharp's package version (its assembly's informational version, without a source hash).</summary>
+    private static string TorchSharpVersion()
+    {
+        var v = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "?";
+        return v.Split('+')[0];
     }
 
     /// <summary>The workloads named by --only (name or number), in the issue's order; all when none is named.</summary>
@@ -94,9 +109,12 @@ public static class BenchCommand
     {
         var common = new[] { "--workload", w.Name, "--data", dataFolder, "--threads", threads.ToString(CultureInfo.InvariantCulture),
             "--seed", options.Seed.ToString(CultureInfo.InvariantCulture) };
-        await using var normlab = StartNormLab(options, common, threads, root);
+        await using var normlab = StartSelf("NormLab", BenchWorker.Verb, options, common, threads, root);
+        await using var torchsharp = StartSelf("TorchSharp", TorchSharpWorker.Verb, options, common, threads, root);
         await using var pytorch = WorkerProcess.Start("PyTorch", options.Python, [script, .. common], threads, root);
+        WorkerProcess[] sides = [normlab, torchsharp, pytorch];
         await normlab.ReadReplyAsync(ct).ConfigureAwait(false);
+        await torchsharp.ReadReplyAsync(ct).ConfigureAwait(false);
         var ready = await pytorch.ReadReplyAsync(ct).ConfigureAwait(false);
         var version = ready.TryGetProperty("torch", out var v) ? v.GetString() ?? "?" : "?";
 
@@ -104,52 +122,69 @@ public static class BenchCommand
         var command = w.Kind == BenchKind.Train ? $"train {steps}" : $"infer {steps}";
         var warmup = w.Kind == BenchKind.Train ? $"train {Math.Min(steps, 30)}" : "infer 1";
         await stdout.WriteLineAsync($"[{w.Number}] {w.Name}: {w.Title} — {command}, warm-up {warmup}").ConfigureAwait(false);
-        await normlab.AskAsync(warmup, ct).ConfigureAwait(false);
-        await pytorch.AskAsync(warmup, ct).ConfigureAwait(false);
+        foreach (var side in sides) await side.AskAsync(warmup, ct).ConfigureAwait(false);
 
-        var nl = new List<double>();
-        var pt = new List<double>();
+        var times = sides.ToDictionary(s => s, _ => new List<double>());
         long images = 0;
         for (var r = 0; r < reps; r++)
         {
-            // Alternate who goes first, so a load change on the shared cores hits both sides alike.
-            var order = r % 2 == 0 ? new[] { normlab, pytorch } : [pytorch, normlab];
-            foreach (var side in order)
+            // Rotate who goes first, so a load change on the shared cores hits every side alike.
+            foreach (var side in sides.Skip(r % sides.Length).Concat(sides.Take(r % sides.Length)))
             {
                 var reply = await side.AskAsync(command, ct).ConfigureAwait(false);
-                var seconds = reply.GetProperty("seconds").GetDouble();
                 images = reply.GetProperty("images").GetInt64();
-                (ReferenceEquals(side, normlab) ? nl : pt).Add(seconds);
+                times[side].Add(reply.GetProperty("seconds").GetDouble());
             }
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"    rep {r + 1}: NormLab {nl[^1]:0.000} s, PyTorch {pt[^1]:0.000} s (load {MachineInfo.LoadAverage()})")).ConfigureAwait(false);
+                $"    rep {r + 1}: NormLab {times[normlab][^1]:0.000} s, TorchSharp {times[torchsharp][^1]:0.000} s, PyTorch {times[pytorch][^1]:0.000} s " +
+                $"(load {MachineInfo.LoadAverage()})")).ConfigureAwait(false);
         }
-        var nlPeak = PeakRss(await normlab.AskAsync("peak", ct).ConfigureAwait(false));
-        var ptPeak = PeakRss(await pytorch.AskAsync("peak", ct).ConfigureAwait(false));
-        await normlab.AskAsync("quit", ct).ConfigureAwait(false);
-        await pytorch.AskAsync("quit", ct).ConfigureAwait(false);
 
-        double? gflopsNl = null, gflopsPt = null;
+        var phases = new Dictionary<WorkerProcess, PhaseBreakdown?>();
+        foreach (var side in sides)
+            phases[side] = options.Profile && w.Kind == BenchKind.Train ? Phases(await side.AskAsync($"phases {steps}", ct).ConfigureAwait(false)) : null;
+        var peaks = new Dictionary<WorkerProcess, double?>();
+        foreach (var side in sides) peaks[side] = PeakRss(await side.AskAsync("peak", ct).ConfigureAwait(false));
+        foreach (var side in sides) await side.AskAsync("quit", ct).ConfigureAwait(false);
+
+        double? flops = null;
         if (w.Kind == BenchKind.Train && w.Number is 1 or 4)
         {
             var shape = ShapeInference.Infer(w.Network, "").Match(s => s, _ => throw new BenchException($"{w.Name}: invalid network"));
-            var flops = (double)FlopCount.TrainingFlopsPerImage(shape) * images;
-            gflopsNl = flops / new Timing(nl).Median / 1e9;
-            gflopsPt = flops / new Timing(pt).Median / 1e9;
+            flops = (double)FlopCount.TrainingFlopsPerImage(shape) * images;
         }
-        var result = new WorkloadResult(w, steps, images, new Timing(nl), new Timing(pt), nlPeak, ptPeak, gflopsNl, gflopsPt);
+        SideResult Side(WorkerProcess p)
+        {
+            var t = new Timing(times[p]);
+            return new SideResult(t, peaks[p], flops / t.Median / 1e9, phases[p]);
+        }
+        var result = new WorkloadResult(w, steps, images, Side(normlab), Side(torchsharp), Side(pytorch));
         await stdout.WriteLineAsync(Summary(result, peak)).ConfigureAwait(false);
         return (result, version);
     }
 
-    /// <summary>One line per workload: medians, min–max, ratio, GFLOP/s, peak RSS.</summary>
+    private static PhaseBreakdown Phases(JsonElement reply)
+    {
+        var p = reply.GetProperty("phasesMs");
+        double Get(string name) => p.GetProperty(name).GetDouble();
+        return new PhaseBreakdown(Get("data"), Get("forward"), Get("backward"), Get("optimizer"), Get("total"));
+    }
+
+    /// <summary>One line per workload: medians, min–max, both ratios, GFLOP/s, peak RSS.</summary>
     public static string Summary(WorkloadResult r, MachinePeak peak)
     {
-        var line = $"  => PyTorch {ResultsMarkdown.TimeCell(r, r.PyTorch)} | NormLab {ResultsMarkdown.TimeCell(r, r.NormLab)} | " +
-                   string.Create(CultureInfo.InvariantCulture, $"ratio {r.Ratio:0.000}");
-        if (r.GflopsNormLab is { } gn && r.GflopsPyTorch is { } gp)
-            line += string.Create(CultureInfo.InvariantCulture, $" | GFLOP/s {gn:0.00} / {gp:0.00} of {peak.PeakGflops:0.#} peak");
-        line += string.Create(CultureInfo.InvariantCulture, $" | peak RSS {r.NormLabPeakRssMb:0} / {r.PyTorchPeakRssMb:0} MiB");
+        var line = $"  => NormLab {ResultsMarkdown.TimeCell(r, r.NormLab.Time)} | TorchSharp {ResultsMarkdown.TimeCell(r, r.TorchSharp.Time)} | " +
+                   $"PyTorch {ResultsMarkdown.TimeCell(r, r.PyTorch.Time)} | " +
+                   string.Create(CultureInfo.InvariantCulture, $"NormLab/TorchSharp {r.RatioTorchSharp:0.000}, NormLab/PyTorch {r.RatioPyTorch:0.000}");
+        if (r.NormLab.Gflops is { } gn && r.TorchSharp.Gflops is { } gt && r.PyTorch.Gflops is { } gp)
+            line += string.Create(CultureInfo.InvariantCulture, $" | GFLOP/s {gn:0.00} / {gt:0.00} / {gp:0.00} of {peak.PeakGflops:0.#} peak");
+        line += string.Create(CultureInfo.InvariantCulture,
+            $" | peak RSS {r.NormLab.PeakRssMb:0} / {r.TorchSharp.PeakRssMb:0} / {r.PyTorch.PeakRssMb:0} MiB");
+        foreach (var (name, side) in new[] { ("NormLab", r.NormLab), ("TorchSharp", r.TorchSharp), ("PyTorch", r.PyTorch) })
+            if (side.Phases is { } ph)
+                line += string.Create(CultureInfo.InvariantCulture,
+                    $"\n     phases {name,-10} ms/step: data {ph.Data:0.000}, forward {ph.Forward:0.000}, backward {ph.Backward:0.000}, " +
+                    $"optimizer {ph.Optimizer:0.000}, other {ph.Other:0.000}, total {ph.Total:0.000}");
         return line;
     }
 
@@ -160,7 +195,7 @@ public static class BenchCommand
         var limit = options.Quick ? 6000 : 0;
         var args = new[] { "--workload", w.Name, "--data", DataFolder(w.Dataset, root), "--threads", threads.ToString(CultureInfo.InvariantCulture),
             "--seed", options.Seed.ToString(CultureInfo.InvariantCulture) };
-        await using var normlab = StartNormLab(options, args, threads, root);
+        await using var normlab = StartSelf("NormLab", BenchWorker.Verb, options, args, threads, root);
         await normlab.ReadReplyAsync(ct).ConfigureAwait(false);
         var reply = await normlab.AskAsync($"rss {RssEpochs} {limit}", ct).ConfigureAwait(false);
         await normlab.AskAsync("quit", ct).ConfigureAwait(false);
@@ -175,11 +210,11 @@ public static class BenchCommand
     private static double? PeakRss(JsonElement reply) =>
         reply.TryGetProperty("peakRssMb", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : null;
 
-    /// <summary>Starts this executable's <c>bench-worker</c> verb (or <see cref="BenchOptions.WorkerCommand"/>).</summary>
-    private static WorkerProcess StartNormLab(BenchOptions options, IEnumerable<string> args, int threads, string root)
+    /// <summary>Starts one of this executable's hidden worker verbs (or <see cref="BenchOptions.WorkerCommand"/>'s program).</summary>
+    private static WorkerProcess StartSelf(string label, string verb, BenchOptions options, IEnumerable<string> args, int threads, string root)
     {
         var command = options.WorkerCommand ?? SelfCommand();
-        return WorkerProcess.Start("NormLab", command[0], [.. command.Skip(1), BenchWorker.Verb, .. args], threads, root);
+        return WorkerProcess.Start(label, command[0], [.. command.Skip(1), verb, .. args], threads, root);
     }
 
     /// <summary>How this process was started: the apphost alone, or `dotnet normlab.dll`.</summary>

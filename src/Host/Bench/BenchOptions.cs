@@ -11,7 +11,8 @@ public sealed record BenchOptions
     public int? Reps { get; init; }
     public IReadOnlyList<string> Only { get; init; } = [];
 
-    /// <summary>After the timed repetitions, one more run per side under libtorch's op profiler; writes profile.md.</summary>
+    /// <summary>After the timed repetitions, one more training run per side with a stopwatch around each phase of the step
+    /// (data, forward, backward, optimizer); ms per step in results.md.</summary>
     public bool Profile { get; init; }
     public string? OutDir { get; init; }
 

@@ -77,8 +77,8 @@ public class RatioLineTests
             var comma = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
             comma.NumberFormat.NumberDecimalSeparator = ",";
             Thread.CurrentThread.CurrentCulture = comma;
-            Assert.Equal("ratio lenet5-bn 0.813", RatioLine.Format("lenet5-bn", 0.81349));
-            Assert.Equal("ratio inference 1.250", RatioLine.Format("inference", 1.25));
+            Assert.Equal("ratio lenet5-bn torchsharp 0.813", RatioLine.Format("lenet5-bn", RatioLine.TorchSharp, 0.81349));
+            Assert.Equal("ratio inference pytorch 1.250", RatioLine.Format("inference", RatioLine.PyTorch, 1.25));
         }
         finally
         {
@@ -89,8 +89,11 @@ public class RatioLineTests
     [Fact]
     public void ParseReadsWhatFormatWritesAndRejectsOtherLines()
     {
-        Assert.Equal(("mlp-bn", 0.75), RatioLine.Parse(RatioLine.Format("mlp-bn", 0.75)));
+        Assert.Equal(("mlp-bn", "pytorch", 0.75), RatioLine.Parse(RatioLine.Format("mlp-bn", RatioLine.PyTorch, 0.75)));
+        Assert.Equal(("mlp-bn", "torchsharp", 1.02), RatioLine.Parse("ratio mlp-bn torchsharp 1.020"));
         Assert.Null(RatioLine.Parse("ratio mlp-bn"));
+        Assert.Null(RatioLine.Parse("ratio mlp-bn 0.750"));
+        Assert.Null(RatioLine.Parse("ratio mlp-bn tensorflow 0.750"));
         Assert.Null(RatioLine.Parse("  => PyTorch 1.00 s"));
     }
 }
@@ -155,33 +158,41 @@ public class ResultsMarkdownTests
 {
     private static BenchReport Report(string load = "0.5 0.4 0.3")
     {
-        var machine = new MachineInfo("AMD EPYC", 2, 23.4, "normlab-native 1 (libtorch 1.13.0)", "1.13.0a0", "OpenBLAS (/x/libblas.so.3)", ".NET 10.0.0", "Linux");
+        var machine = new MachineInfo("AMD EPYC", 2, 23.4, "TorchSharp 0.107.0, libtorch 2.10.0.0", "1.13.0a0", "OpenBLAS (/x/libblas.so.3)", ".NET 10.0.0", "Linux");
         var peak = new MachinePeak(2, 2445.422, 8, 2, "AMD EPYC");
         var lenet = BenchWorkload.Find("lenet5-bn")!;
         var scratch = BenchWorkload.Find("lenet5-bn-scratch")!;
         var infer = BenchWorkload.Find("inference")!;
+        static SideResult Side(double[] seconds, double rss, double? gflops = null, PhaseBreakdown? phases = null) =>
+            new(new Timing(seconds), rss, gflops, phases);
         return new BenchReport("2025-01-02 03:04", false, 3, 2, machine, peak, load, "0.6 0.5 0.4",
         [
-            new WorkloadResult(lenet, 938, 60_000, new Timing([8.0, 9.0, 10.0]), new Timing([10.0, 11.0, 12.0]), 400, 500, 15.62, 13.0),
-            new WorkloadResult(scratch, 938, 60_000, new Timing([16.0]), new Timing([33.0]), 410, 520, null, null),
-            new WorkloadResult(infer, 5, 50_000, new Timing([1.0]), new Timing([2.0]), 450, 480, null, null),
+            new WorkloadResult(lenet, 938, 60_000, Side([8.0, 9.0, 10.0], 400, 15.62, new PhaseBreakdown(0.1, 2.0, 3.0, 0.5, 6.0)),
+                Side([9.0, 9.5, 9.9], 420, 14.8), Side([10.0, 11.0, 12.0], 500, 13.0)),
+            new WorkloadResult(scratch, 938, 60_000, Side([16.0], 410), Side([19.0], 430), Side([33.0], 520)),
+            new WorkloadResult(infer, 5, 50_000, Side([1.0], 450), Side([0.8], 460), Side([2.0], 480)),
         ],
         new RssCheck("ioffe-bn", 5, 1000, [480.0, 480.5, 481.0, 481.0, 481.25]));
     }
 
     [Fact]
-    public void TableRowsCarryMediansRangesRatiosGflopsAndRss()
+    public void TableRowsCarryMediansRangesBothRatiosGflopsAndRss()
     {
         var md = ResultsMarkdown.Render(Report());
-        Assert.Contains("| 1 | lenet5-bn: LeNet-5 + native BN, Adam, batch 64, 1 epoch | 11.00 s (10.00–12.00) | 9.00 s (8.00–10.00) | **0.818** | " +
-                        "15.62 / 13.00 (10.0% / 8.3%) | 400 / 500 |", md);
+        Assert.Contains("| 1 | lenet5-bn: LeNet-5 + native BN, Adam, batch 64, 1 epoch | 9.00 s (8.00–10.00) | 9.50 s (9.00–9.90) | 11.00 s (10.00–12.00) | " +
+                        "**0.947** | **0.818** | 15.62 / 14.80 / 13.00 (10.0% / 9.5% / 8.3%) | 400 / 420 / 500 |", md);
         // Inference: µs per image and images/s; ratio of time per image.
-        Assert.Contains("| 40.0 µs/img (40.0–40.0; 25000 img/s) | 20.0 µs/img (20.0–20.0; 50000 img/s) | **0.500** | – | 450 / 480 |", md);
-        Assert.Contains("Scratch BN costs 1.78× native BN in NormLab and 3.00× in PyTorch", md);
+        Assert.Contains("| 20.0 µs/img (20.0–20.0; 50000 img/s) | 16.0 µs/img (16.0–16.0; 62500 img/s) | 40.0 µs/img (40.0–40.0; 25000 img/s) | " +
+                        "**1.250** | **0.500** | – | 450 / 460 / 480 |", md);
+        Assert.Contains("Scratch BN costs 1.78× native BN in NormLab, 2.00× in plain TorchSharp and 3.00× in PyTorch", md);
+        // Phases only where a side measured them; other = total minus the four.
+        Assert.Contains("| lenet5-bn | NormLab | 0.100 | 2.000 | 3.000 | 0.500 | 0.400 | 6.000 |", md);
+        Assert.DoesNotContain("| lenet5-bn | PyTorch | ", md);
         Assert.Contains("480.0, 480.5, 481.0, 481.0, 481.3 MiB — epoch 5 minus epoch 1: +1.3 MiB", md);
         Assert.Contains("2 cores × 2 FMA units × 8 float lanes × 2 FLOP/FMA × 2.445 GHz = 156.5 GFLOP/s", md);
         Assert.Contains("before: 0.5 0.4 0.3, after: 0.6 0.5 0.4", md);
-        Assert.Contains("ratio lenet5-bn 0.818\nratio lenet5-bn-scratch 0.485\nratio inference 0.500\n", md.Replace("\r\n", "\n"));
+        Assert.Contains("ratio lenet5-bn torchsharp 0.947\nratio lenet5-bn pytorch 0.818\nratio lenet5-bn-scratch torchsharp 0.842\n" +
+                        "ratio lenet5-bn-scratch pytorch 0.485\nratio inference torchsharp 1.250\nratio inference pytorch 0.500\n", md.Replace("\r\n", "\n"));
     }
 
     [Fact]
@@ -192,11 +203,11 @@ public class ResultsMarkdownTests
         {
             var path = Path.Combine(dir, "results.md");
             ResultsMarkdown.Write(path, Report());
-            File.AppendAllText(path, "\n## Profile\nconv backward is 60% of the step.\n");
+            File.AppendAllText(path, "\n## Phases\nconv backward is 60% of the step.\n");
             ResultsMarkdown.Write(path, Report(load: "9.9 9.9 9.9"));
             var text = File.ReadAllText(path);
             Assert.Contains("before: 9.9 9.9 9.9", text);
-            Assert.EndsWith(ResultsMarkdown.NotesMarker + "\n## Profile\nconv backward is 60% of the step.\n", text.Replace("\r\n", "\n"));
+            Assert.EndsWith(ResultsMarkdown.NotesMarker + "\n## Phases\nconv backward is 60% of the step.\n", text.Replace("\r\n", "\n"));
             Assert.Single(Directory.GetFiles(dir));
         }
         finally
