@@ -13,8 +13,10 @@ internal static class BatchTensors
         var full = count == labels.Length;
         var x = full ? imageTensor : imageTensor.narrow(0, 0, count);
         var y = full ? labelTensor : labelTensor.narrow(0, 0, count);
-        x.data<float>().CopyFrom(new ReadOnlySpan<float>(images, 0, count * sampleSize));
-        y.data<long>().CopyFrom(new ReadOnlySpan<long>(labels, 0, count));
+        // One block copy straight into the tensor's memory (Tensor.bytes spans a contiguous CPU tensor's data): the
+        // element accessor's CopyFrom cost ~0.7 ms per LeNet step against 0.05–0.18 ms for a plain TorchSharp loop (bench --profile).
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<float>(images, 0, count * sampleSize)).CopyTo(x.bytes);
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<long>(labels, 0, count)).CopyTo(y.bytes);
         return device.type == DeviceType.CPU ? (x, y) : (x.to(device), y.to(device));
     }
 }
