@@ -102,9 +102,10 @@ public sealed class LeakTests(ITestOutputHelper output)
         Assert.Equal(liveAtStart + 1, LiveTensors.Count);
         // The same count at every sample: nothing accumulates from step to step.
         Assert.Single(live.Distinct());
-        // RSS wanders by a few MB with the allocator's page keeping; a leaked graph or tensor per step would add
-        // kilobytes a step, tens of MB here.
-        Assert.True(rss.Max() - rss[0] < 8_000_000, $"RSS grew by {(rss.Max() - rss[0]) / 1e6:F2} MB after warm-up");
+        // RSS wanders with the allocator's page keeping — more under ./normlab's GLIBC_TUNABLES (trim threshold 256 MiB:
+        // glibc keeps freed pages; measured ±10 MB over these 4,000 steps); a leaked graph or tensor per step would add
+        // ≥ 12 KB a step, ≥ 48 MB here. The malloc check below is the sharp one.
+        Assert.True(rss.Max() - rss[0] < 20_000_000, $"RSS grew by {(rss.Max() - rss[0]) / 1e6:F2} MB after warm-up");
         // Bytes malloc'd and not freed. A leak grows with every step, so it shows in *each* quarter of the last half
         // (≥ 0.5 MB per 1,000 steps at 500 B a step); a one-off allocation elsewhere in the process (the JIT promoting a hot
         // method, oneDNN caching a primitive — later on a loaded machine) shows in one quarter only.
