@@ -46,7 +46,7 @@ namespace NormLab.Build
         private sealed class Section
         {
             public uint Type;
-            public long Offset, Size, EntSize;
+            public long Offset, Size;
             public int Link;
         }
 
@@ -162,7 +162,6 @@ namespace NormLab.Build
                     Offset = BitConverter.ToInt64(elf, (int)(h + 24)),
                     Size = BitConverter.ToInt64(elf, (int)(h + 32)),
                     Link = I32(elf, h + 40),
-                    EntSize = BitConverter.ToInt64(elf, (int)(h + 56)),
                 });
             }
             return list;
@@ -179,8 +178,8 @@ namespace NormLab.Build
         }
 
         /// <summary>
-        /// The libstdc++.so.6 the dynamic loader would pick: the first found in ldconfig's cache order, else the
-        /// multiarch and lib64 folders. Null when none exists (not a glibc system).
+        /// The system's libstdc++.so.6: the first that exists in the multiarch, lib64 and lib folders, in the dynamic
+        /// loader's default search order on Debian. Null when none exists (not a glibc system).
         /// </summary>
         public static string? SystemLibStdCxx()
         {

@@ -26,8 +26,7 @@ if (args is ["bench-worker", ..])
 if (args is ["bench-torchsharp-worker", ..])
     return await NormLab.Host.Bench.TorchSharpWorker.RunAsync(args[1..], Console.In, Console.Out, CancellationToken.None);
 
-// A fresh-process check that TorchSharp loads and trains (the Debian 12 patch worked): used by the smoke test and by
-// setup after its build.
+// A fresh-process check that TorchSharp loads and trains (the Debian 12 patch worked): used by the smoke test.
 if (args is ["torch-check"])
     return NormLab.Host.Cli.TorchCheck.Run(Console.Out);
 

@@ -34,8 +34,6 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
         var summaries = new List<RunSummary>();
         var errors = new List<string>();
         var skipped = 0;
-        // A caller that skipped DeviceResolution.Apply: auto still becomes the device it means here (config.yaml records it).
-        plans = plans.Map(p => p.Device == DeviceKind.Auto ? p with { Device = p.Device.Resolve(DeviceResolution.CudaAvailable()).IfNone(DeviceKinds.Default) } : p).Strict();
         foreach (var plan in plans)
         {
             if (cancel.IsCancellationRequested) break;
