@@ -25,10 +25,10 @@ public sealed class ChartModelTests
         Assert.Equal(0.85, two.Mean, 12);
         Assert.Equal(Math.Sqrt(0.005), two.Std.IfNone(double.NaN), 12);
         Assert.Equal("0.8500 ± 0.0707", two.Format());
-        var one = Estimate.Of(Seq<double>(0.8921)).IfNone(() => throw new Xunit.Sdk.XunitException("no estimate"));
+        var one = Estimate.Of(Seq1(0.8921)).IfNone(() => throw new Xunit.Sdk.XunitException("no estimate"));
         Assert.True(one.Std.IsNone);
         Assert.Equal("0.8921", one.Format());
-        Assert.True(Estimate.Of(Seq<double>(double.NaN)).IsNone);
+        Assert.True(Estimate.Of(Seq1(double.NaN)).IsNone);
     }
 
     [Fact]
