@@ -63,7 +63,13 @@ public sealed class ExperimentRunService(
         var plans = devices.RightToSeq().Head();
         logger.LogInformation("{Runs} runs planned from {File}; results in {Out}", plans.Count, options.File, Path.GetFullPath(options.OutDir));
         var request = new RunRequest(options.OutDir, options.Resume, Environment.ProcessorCount);
-        runner.PrepareDatasets(plans, request, cancel);
+        var misfits = runner.PrepareDatasets(plans, request, cancel);
+        if (!misfits.IsEmpty)
+        {
+            foreach (var misfit in misfits) Console.Error.WriteLine(misfit);
+            Console.Error.WriteLine($"{options.File}: not run — fix the errors above; no run started");
+            return 2;
+        }
         RunBatchOutcome outcome;
         if (Console.IsOutputRedirected)
         {

@@ -54,12 +54,6 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
                 continue;
             }
             var splits = data.RightToSeq().Head();
-            if (DataFit.SampleShapeProblem(plan.Network, splits.Train.SampleShape.ToSeq()).ToSeq() is [var misfit, ..])
-            {
-                errors.Add($"{Label(plan)}: {misfit}");
-                logger.LogError("{Run}: {Message}", Label(plan), misfit);
-                continue;
-            }
             var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
                 plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
                 plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan), plan.Device);
@@ -73,17 +67,24 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
 
     /// <summary>
     /// Loads the datasets of the runs that will run (not those --resume skips) before any live display starts, so the
-    /// loaders' log lines do not cut through the progress bars. The results are cached for <see cref="Run"/>.
+    /// loaders' log lines do not cut through the progress bars, and checks each run's sample shape against its model's
+    /// inputShape — before any run trains, so a misfit in the last experiment of a file does not surface hours in. The
+    /// loaded data is cached for <see cref="Run"/>. Returns one problem per misfitting experiment and variant (a dataset
+    /// that cannot be loaded is reported by <see cref="Run"/>, which goes on with the other runs).
     /// </summary>
-    public void PrepareDatasets(Seq<RunPlan> plans, RunRequest request, CancellationToken cancel)
+    public Seq<string> PrepareDatasets(Seq<RunPlan> plans, RunRequest request, CancellationToken cancel)
     {
+        var problems = new List<string>();
         foreach (var plan in plans)
         {
-            if (cancel.IsCancellationRequested) return;
+            if (cancel.IsCancellationRequested) break;
             var runDir = RunResultReader.RunDir(request.OutDir, plan.ExperimentName, plan.VariantName, plan.Seed);
             if (request.Resume && RunResultReader.IsComplete(runDir)) continue;
-            datasets.Get(plan.Dataset, cancel);
+            foreach (var splits in datasets.Get(plan.Dataset, cancel).RightToSeq())
+                foreach (var misfit in DataFit.SampleShapeProblem(plan.Network, splits.Train.SampleShape.ToSeq()))
+                    problems.Add($"experiment {plan.ExperimentName}, variant {plan.VariantName}: {misfit}");
         }
+        return problems.Distinct().ToSeq();
     }
 
     private static string Label(RunPlan p) => $"{p.ExperimentName}/{p.VariantName}/seed-{p.Seed}";

@@ -193,6 +193,45 @@ public sealed class ExperimentRunTests : IDisposable
             Assert.Contains("non-finite", s.Message);
         });
     }
+    [Fact]
+    public async Task A_sample_shape_misfit_in_a_later_experiment_stops_the_file_before_any_run_trains()
+    {
+        // The first experiment fits the 4×4 data; the second expects 28×28. Before, the first trained and the second
+        // failed inside libtorch ("mat1 and mat2 shapes cannot be multiplied").
+        var file = Path.Combine(root, "misfit.yaml");
+        var misfit = Yaml(steps: 5).Replace("seeds: [1, 2]", "seeds: [1]") + "\n" + $$$"""
+              - name: big
+                dataset: tiny
+                model:
+                  inputShape: [1, 28, 28]
+                  layers: [{flatten: {}}, {dense: {units: 10}}, {activation: softmax}]
+                optimizer: {type: sgd, lr: 0.1}
+                batchSize: 16
+                steps: 5
+                seeds: [1]
+                threads: 1
+            """;
+        File.WriteAllText(file, misfit);
+        var outDir = Path.Combine(root, "results-misfit");
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        int code;
+        try
+        {
+            code = await NormLab.Host.Cli.RunVerb.RunAsync(new RunOptions(file, PlanFilter.All, outDir, false, false));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+        Assert.Equal(2, code);
+        Assert.Contains("experiment big, variant base: the dataset's samples are [1, 4, 4] but model", error.ToString());
+        Assert.Contains("expects inputShape [1, 28, 28]", error.ToString());
+        Assert.Contains("no run started", error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString());
+        Assert.False(Directory.Exists(outDir), "nothing is written when the file is refused");
+    }
 }
 
 /// <summary>The run verb's host: user mistakes end with exit 2 and a message naming the place, not a stack trace.</summary>
