@@ -146,6 +146,24 @@ public class WorkloadTests
     }
 
     [Fact]
+    public void NativeBnWorkloadsKeepTheArithmeticOfTheOtherSides()
+    {
+        // Plain TorchSharp and PyTorch write Keras BN as BatchNorm(eps 1e-3, momentum 0.01): torch statistics.
+        foreach (var name in new[] { "lenet5-bn", "mlp-bn", "inference" })
+        {
+            var bns = BenchWorkload.Find(name)!.Network.Layers.OfType<BatchNorm>().ToList();
+            Assert.NotEmpty(bns);
+            Assert.All(bns, b =>
+            {
+                Assert.Equal(BnConvention.Torch, b.Convention);
+                Assert.Equal(0.01, b.ResolvedMomentum, 12);
+                Assert.Equal(1e-3, b.ResolvedEpsilon, 12);
+            });
+        }
+        Assert.Equal(Presets.Lenet5BnAll.Layers.Filter(l => l is not BatchNorm), BenchWorkload.Find("lenet5-bn")!.Network.Layers.Filter(l => l is not BatchNorm));
+    }
+
+    [Fact]
     public void UnknownOnlyNamesEveryWorkload()
     {
         var e = Assert.Throws<BenchException>(() => BenchCommand.SelectWorkloads(["lenet7"]));
