@@ -34,7 +34,7 @@ public class CliTests
     public void Validate_of_the_shipped_file_prints_one_ok_line_and_exits_0()
     {
         var (code, output, error) = Run("validate", ShippedFile);
-        Assert.Equal((0, $"OK {ShippedFile}: 5 experiments, 13 variants, 26 runs\n", ""), (code, output, error));
+        Assert.Equal((0, $"OK {ShippedFile}: 5 experiments, 13 variants, 39 runs\n", ""), (code, output, error));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class CliTests
     {
         var (code, output, _) = Run("validate");
         Assert.Equal(0, code);
-        Assert.EndsWith("experiments.yaml: 5 experiments, 13 variants, 26 runs\n", output);
+        Assert.EndsWith("experiments.yaml: 5 experiments, 13 variants, 39 runs\n", output);
     }
 
     [Fact]
