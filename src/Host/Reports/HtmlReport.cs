@@ -5,12 +5,12 @@ using NormLab.Core.Reports;
 
 namespace NormLab.Host.Reports;
 
-/// <summary>Where a figure's inline SVG comes from and which files to link (relative to report.html).</summary>
-public sealed record FigureFiles(string InlineSvg, string SvgHref, Option<string> PngHref);
+/// <summary>A figure's two files, relative to report.html, and its size in CSS pixels: the page shows the PNG and links both.</summary>
+public sealed record FigureFiles(string SvgHref, string PngHref, int Width, int Height);
 
 /// <summary>
-/// The report page: one self-contained HTML file. CSS and SVG are inline, there is no script, and every link is
-/// relative (figures/…, &lt;experiment&gt;/…), so the page opens offline from disk and makes no network request.
+/// The report page: one HTML file. CSS is inline, there is no script, figures are images in figures/ and every link
+/// is relative (figures/…, &lt;experiment&gt;/…), so the page opens offline from disk and makes no network request.
 /// </summary>
 public static class HtmlReport
 {
@@ -57,10 +57,9 @@ public static class HtmlReport
         foreach (var figure in e.Figures)
         {
             var f = files(e, figure);
-            h.Append("<figure>\n").Append(f.InlineSvg);
-            h.Append($"<figcaption>{E(figure.Title)} — <a href=\"{Href(f.SvgHref)}\">SVG</a>");
-            f.PngHref.Iter(p => h.Append($" · <a href=\"{Href(p)}\">PNG</a>"));
-            h.Append("</figcaption>\n</figure>\n");
+            // The PNG is drawn at twice the sheet's size; the page shows it at half (sharp on high-density screens).
+            h.Append($"<figure>\n<img class=\"figure\" src=\"{Href(f.PngHref)}\" width=\"{f.Width}\" height=\"{f.Height}\" alt=\"{E(figure.Title)}\">\n");
+            h.Append($"<figcaption>{E(figure.Title)} — <a href=\"{Href(f.SvgHref)}\">SVG</a> · <a href=\"{Href(f.PngHref)}\">PNG</a></figcaption>\n</figure>\n");
         }
 
         if (!e.RawFiles.IsEmpty)
@@ -101,9 +100,18 @@ public static class HtmlReport
     public static string Href(string relativePath) =>
         E(string.Join("/", relativePath.Split('/').Select(Uri.EscapeDataString)));
 
-    public static string Anchor(string name) => "exp-" + SvgRenderer.Safe(name);
+    public static string Anchor(string name) => "exp-" + Safe(name);
 
-    private static string E(string text) => SvgRenderer.Esc(text);
+    /// <summary>An id usable in HTML and CSS: letters, digits, '-' and '_' kept, anything else turned into '-'.</summary>
+    public static string Safe(string id)
+    {
+        var s = new string(id.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_' ? c : '-').ToArray());
+        return s.Length > 0 && char.IsAsciiLetter(s[0]) ? s : "f-" + s;
+    }
+
+    /// <summary>Escapes text for HTML content and attribute values.</summary>
+    public static string E(string text) => text
+        .Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
 
     private const string Css = """
         body { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; color: #111; background: #fff;
@@ -125,7 +133,7 @@ public static class HtmlReport
         details { margin: 0.8rem 0; }
         summary { cursor: pointer; font-weight: bold; }
         figure { margin: 1.5rem 0; }
-        figure svg { max-width: 100%; height: auto; display: block; }
+        figure img.figure { max-width: 100%; height: auto; display: block; }
         figcaption { font-size: 0.85rem; color: #444; margin-top: 0.3rem; }
         @media print { details { display: block; } a { color: inherit; } }
 

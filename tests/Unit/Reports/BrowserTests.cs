@@ -22,7 +22,7 @@ public sealed class BrowserTests : IDisposable
 
     public BrowserTests()
     {
-        var outcome = ReportWriter.Write(_dir, png: false);
+        var outcome = ReportWriter.Write(_dir);
         _report = outcome.ReportPath.IfNone(() => throw new InvalidOperationException(outcome.Error.IfNone("no report")));
     }
 

@@ -1,12 +1,13 @@
 using System.Xml.Linq;
 using NormLab.Core.Reports;
 using NormLab.Host.Reports;
+using SkiaSharp;
 using Xunit;
 using static LanguageExt.Prelude;
 
 namespace NormLab.Tests.Unit.Reports;
 
-public sealed class SvgAndHtmlTests : IDisposable
+public sealed class FigureAndHtmlTests : IDisposable
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
     private readonly string _dir = ResultsFixture.Create();
@@ -22,47 +23,65 @@ public sealed class SvgAndHtmlTests : IDisposable
         Some("mean over 2 seeds"));
 
     [Fact]
-    public void Svg_is_well_formed_with_one_path_per_series_and_the_legend_names()
+    public void ScottPlot_draws_svg_and_a_double_density_png_with_the_series_colours_and_text()
     {
-        var text = SvgRenderer.Render(TwoSeries("no_bn <&> \"x\""), "exp-acc");
+        var drawn = FigureRenderer.Render(TwoSeries("no_bn <&> \"x\""));
 
-        var doc = XDocument.Parse(text);
+        var doc = XDocument.Parse(drawn.Svg);
         Assert.Equal(Svg + "svg", doc.Root!.Name);
-        Assert.NotNull(doc.Root.Attribute("viewBox"));
-        var paths = doc.Descendants(Svg + "path").Where(p => (string?)p.Attribute("class") == "series").ToList();
-        Assert.Equal(new[] { "no_bn <&> \"x\"", "bn" }, paths.Select(p => (string?)p.Attribute("data-series")).ToArray());
-        Assert.StartsWith("M", (string?)paths[0].Attribute("d"));
-        Assert.Null(paths[0].Attribute("stroke-dasharray")); // style 0: solid
-        Assert.Equal("8 4", (string?)paths[1].Attribute("stroke-dasharray")); // style 1: dashed, readable in grayscale
-        Assert.Single(doc.Descendants(Svg + "polygon"), p => (string?)p.Attribute("class") == "band");
-        var texts = doc.Descendants(Svg + "text").Select(t => t.Value).ToList();
-        Assert.Contains("no_bn <&> \"x\"", texts); // legend, escaped in the file, exact once parsed
-        Assert.Contains("bn", texts);
-        Assert.Contains(AxisLabels.Steps, texts);
-        Assert.Contains(AxisLabels.Accuracy, texts);
-        Assert.Contains("Accuracy <by> step & seed", texts);
-        Assert.Contains("0.9", texts); // a y tick label
+        Assert.Equal(drawn.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)doc.Root.Attribute("width"));
+        // The two series' colours (style 0 blue, style 1 vermillion) are stroked in the SVG.
+        Assert.Contains("#0072B2", drawn.Svg, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("#D55E00", drawn.Svg, StringComparison.OrdinalIgnoreCase);
+
+        using var png = SKBitmap.Decode(drawn.Png);
+        Assert.Equal((drawn.Width * FigureRenderer.PngScale, drawn.Height * FigureRenderer.PngScale), (png.Width, png.Height));
+        var (blue, vermillion, dark) = (0, 0, 0);
+        for (var y = 0; y < png.Height; y++)
+        for (var x = 0; x < png.Width; x++)
+        {
+            var c = png.GetPixel(x, y);
+            if (Near(c, 0x00, 0x72, 0xB2)) blue++;
+            if (Near(c, 0xD5, 0x5E, 0x00)) vermillion++;
+            if (c.Red < 80 && c.Green < 80 && c.Blue < 80) dark++;
+        }
+        Assert.True(blue > 500 && vermillion > 500, $"series lines missing: {blue} blue, {vermillion} vermillion pixels");
+        Assert.True(dark > 5_000, $"text and axes missing: only {dark} dark pixels (is fonts-dejavu-core installed?)");
     }
 
     [Fact]
-    public void Every_generated_figure_parses_and_inline_svg_has_no_namespace_url()
+    public void Long_titles_wrap_inside_the_sheet_and_dejavu_is_the_font()
     {
-        var outcome = ReportWriter.Write(_dir, png: false);
-        Assert.True(outcome.Succeeded);
-        foreach (var file in outcome.SvgFiles)
-        {
-            var doc = XDocument.Load(file);
-            Assert.Equal(Svg + "svg", doc.Root!.Name);
-        }
-        var panel = XDocument.Load(Path.Combine(_dir, "figures", "ioffe-mnist-ioffe-1bc.svg"));
-        Assert.Equal(6, panel.Descendants(Svg + "path").Count(p => (string?)p.Attribute("class") == "series")); // 3 percentiles × 2 panels
-        Assert.Contains("with BN: sigmoid_bn", panel.Descendants(Svg + "text").Select(t => t.Value));
+        Assert.True(FigureRenderer.FontProblem.IsNone, FigureRenderer.FontProblem.IfNone(""));
+        var chart = TwoSeries("bn") with { Title = string.Join(" ", Enumerable.Repeat("a very long title word", 20)) };
+        var wide = FigureRenderer.Render(chart);
+        var narrow = FigureRenderer.Render(TwoSeries("bn"));
+        Assert.Equal(narrow.Width, wide.Width); // the title wrapped instead of widening the sheet
+        Assert.True(wide.Height > narrow.Height + 60, $"{wide.Height} vs {narrow.Height}: the wrapped title should add lines");
+        Assert.Contains("DejaVu", wide.Svg);
     }
+
+    [Fact]
+    public void Every_generated_figure_is_an_svg_and_a_png_of_the_same_sheet()
+    {
+        var outcome = ReportWriter.Write(_dir);
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(outcome.SvgFiles.Map(f => Path.ChangeExtension(f, ".png")), outcome.PngFiles);
+        foreach (var (svg, png) in outcome.SvgFiles.Zip(outcome.PngFiles))
+        {
+            var root = XDocument.Load(svg).Root!;
+            Assert.Equal(Svg + "svg", root.Name);
+            using var image = SKBitmap.Decode(png);
+            Assert.Equal(int.Parse((string)root.Attribute("width")!) * FigureRenderer.PngScale, image.Width);
+        }
+    }
+
+    private static bool Near(SKColor c, int r, int g, int b) => Math.Abs(c.Red - r) + Math.Abs(c.Green - g) + Math.Abs(c.Blue - b) <= 24;
 
     [Fact]
     public void Html_is_self_contained_and_carries_tables_configs_sentences_and_links()
     {
-        var outcome = ReportWriter.Write(_dir, png: false);
+        var outcome = ReportWriter.Write(_dir);
         var html = File.ReadAllText(outcome.ReportPath.IfNone(""));
 
         Assert.DoesNotContain("http://", html);
@@ -73,10 +92,11 @@ public sealed class SvgAndHtmlTests : IDisposable
         Assert.Contains("With BN, test accuracy is 0.8920 ± 0.0014 vs 0.8730 ± 0.0014 without (+1.90 points); time per epoch +0.9%.", html);
         Assert.Contains("without vs with BN &lt;&amp; &quot;quoted&quot;&gt;.", html); // the description, escaped
         Assert.Contains("href=\"figures/fashion-mlp-accuracy.svg\"", html);
+        Assert.Contains("<img class=\"figure\" src=\"figures/fashion-mlp-accuracy.png\"", html);
         Assert.Contains("href=\"fashion-mlp/bn/seed-1/metrics.csv\"", html);
         Assert.Contains("href=\"ioffe-mnist/sigmoid/seed-0/probes.csv\"", html);
         Assert.Contains("0.8920", html); // reported value in the table
-        Assert.Equal(outcome.SvgFiles.Count, CountOf(html, "<svg "));
+        Assert.Equal(outcome.PngFiles.Count, CountOf(html, "<img "));
     }
 
     [Fact]
@@ -97,7 +117,7 @@ public sealed class SvgAndHtmlTests : IDisposable
         Assert.Contains(loaded.Warnings, w => w.EndsWith("metrics.csv:33: epoch 'x' is not a number"));
         Assert.Contains(loaded.Warnings, w => w.EndsWith("metrics.csv:34: split 'holdout' is not train, val or test"));
         Assert.Equal(0.8910, bn0.Metrics.Last.Accuracy.IfNone(0)); // the test row, so the table still has a number
-        Assert.True(ReportWriter.Write(_dir, png: false).Succeeded);
+        Assert.True(ReportWriter.Write(_dir).Succeeded);
     }
 
     [Fact]
