@@ -6,8 +6,11 @@ using NormLab.Host.Cli;
 // normlab <verb> [args]: a generic host for configuration (environment, NORMLAB_ROOT), logging and DI; System.CommandLine
 // for the verbs. The host's configuration does not see the command line — System.CommandLine owns it.
 var builder = Host.CreateApplicationBuilder();
-// Logs go to stderr: stdout carries what a verb prints (tables, OK lines), so it can be piped.
-builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+// Logs go to stderr: stdout carries what a verb prints (tables, OK lines), so it can be piped. Warnings and errors
+// only, unless -v (ConsoleLog.Verbose, set by CliApp when it parses the command line).
+builder.Logging.ClearProviders();
+builder.Logging.AddProvider(new ConsoleLog(Console.Error));
+builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Services.AddSingleton<ExperimentFiles>();
 
 // The verbs — adding one is a class implementing ICliVerb and one line here.

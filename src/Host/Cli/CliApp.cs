@@ -11,9 +11,16 @@ public static class CliApp
     public const string Description =
         "NormLab — a laboratory for Batch Normalization experiments (experiments.yaml → runs → results/ → report).";
 
+    /// <summary><c>-v</c> / <c>--verbose</c> on any verb: the host's log lines on the console (stderr), not only warnings.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "show the log lines (information and up) on stderr; the full log is in normlab.log either way",
+        Recursive = true,
+    };
+
     public static RootCommand Root(IEnumerable<ICliVerb> verbs)
     {
-        var root = new RootCommand(Description);
+        var root = new RootCommand(Description) { Verbose };
         foreach (var verb in verbs) root.Subcommands.Add(verb.Command);
         return root;
     }
@@ -32,6 +39,7 @@ public static class CliApp
                 : $"see: normlab {verb} --help");
             return ExitCodes.UserError;
         }
+        ConsoleLog.Verbose = parsed.GetValue(Verbose);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await parsed.InvokeAsync(configuration, cancellation);
     }

@@ -56,18 +56,22 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
     public static async Task<int> RunAsync(RunOptions options)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        // The console shows the run (progress, tables, results) and warnings; -v adds the log lines (stderr: stdout
+        // carries the progress and the tables). Every line also goes to normlab.log in the results and run folders.
+        var logFiles = new LogFiles();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddProvider(new ConsoleLog(Console.Error));
+        builder.Logging.AddProvider(logFiles);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        // Logs to stderr: stdout carries the progress and the tables.
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddSingleton(logFiles);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ExitCodeHolder>();
         builder.Services.AddSingleton(sp => new DatasetProvider(
             sp.GetRequiredService<IConfiguration>()["NORMLAB_ROOT"] is { Length: > 0 } root ? root : null,
             sp.GetRequiredService<ILogger<DatasetProvider>>()));
-        builder.Services.AddSingleton(sp => new ExperimentRunner(sp.GetRequiredService<DatasetProvider>(), sp.GetRequiredService<ILogger<ExperimentRunner>>(), Console.Out));
+        builder.Services.AddSingleton(sp => new ExperimentRunner(sp.GetRequiredService<DatasetProvider>(), sp.GetRequiredService<ILogger<ExperimentRunner>>(), Console.Out, logFiles));
         builder.Services.AddHostedService<ExperimentRunService>();
         using var host = builder.Build();
         // RunAsync disposes the host's services when it returns: keep the holder, not the provider.

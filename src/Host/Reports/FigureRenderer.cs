@@ -37,7 +37,9 @@ public static class FigureRenderer
     public static RenderedFigure Render(Figure figure)
     {
         _ = Fonts.Value;
-        var sheet = Sheet.For(figure);
+        // Skia's SVG backend has no dash effect (it drops it, with a message on stdout), so the SVG draws every line solid
+        // — colour and markers still tell the series apart — and the PNG has the dash patterns as well.
+        var sheet = Sheet.For(figure, dashes: false);
         string xml;
         using (var stream = new SKDynamicMemoryWStream())
         {
@@ -47,6 +49,7 @@ public static class FigureRenderer
             xml = System.Text.Encoding.UTF8.GetString(svgData.ToArray());
         }
 
+        sheet = Sheet.For(figure, dashes: true);
         var info = new SKImageInfo((int)sheet.Width * PngScale, (int)sheet.Height * PngScale);
         using var surface = SKSurface.Create(info);
         surface.Canvas.Scale(PngScale);
@@ -97,12 +100,12 @@ public static class FigureRenderer
             Height = MathF.Ceiling(_titleHeight + PanelHeight + _legendHeight + _noteHeight + Margin);
         }
 
-        public static Sheet For(Figure figure) => figure switch
+        public static Sheet For(Figure figure, bool dashes) => figure switch
         {
-            Chart c => new Sheet(c.Title, c.Note, [LinePlot(c, panelTitle: "")], [LegendItems(c.Series)], 820),
+            Chart c => new Sheet(c.Title, c.Note, [LinePlot(c, panelTitle: "", dashes)], [LegendItems(c.Series, dashes)], 820),
             PanelFigure p => new Sheet(p.Title, p.Note,
-                p.Panels.Map(c => LinePlot(c, c.Title)).ToList(),
-                p.Panels.Map(c => LegendItems(c.Series)).ToList(),
+                p.Panels.Map(c => LinePlot(c, c.Title, dashes)).ToList(),
+                p.Panels.Map(c => LegendItems(c.Series, dashes)).ToList(),
                 p.Panels.Count switch { <= 1 => 820, 2 => 500, _ => 410 }),
             CategoryChart k => new Sheet(k.Title, k.Note, [CategoryPlot(k)], [CategoryLegend(k)], Math.Max(560, 130 * k.Bars.Count + 120)),
             _ => throw new ArgumentOutOfRangeException(nameof(figure), figure.GetType().Name, "unknown figure kind"),
@@ -146,7 +149,7 @@ public static class FigureRenderer
 
     // ---- line charts -----------------------------------------------------------------------------------------------
 
-    private static Plot LinePlot(Chart chart, string panelTitle)
+    private static Plot LinePlot(Chart chart, string panelTitle, bool dashes)
     {
         var plot = NewPlot(panelTitle, chart.X.Label, chart.Y.Label);
         double Y(double v) => chart.Y.Log ? Math.Log10(Math.Max(v, double.Epsilon)) : v;
@@ -170,7 +173,7 @@ public static class FigureRenderer
             {
                 var line = plot.Add.ScatterLine(run.Select(p => p.X).ToArray(), run.Select(p => Y(p.Y)).ToArray(), style.Colour);
                 line.LineWidth = primary ? 2.2f : 1.6f;
-                line.LinePattern = primary ? style.Pattern : ChartStyles.Secondary;
+                line.LinePattern = Pattern(primary, style, dashes);
                 line.MarkerSize = 0;
             }
             if (!primary) continue;
@@ -202,7 +205,10 @@ public static class FigureRenderer
         if (run.Count > 0) yield return run;
     }
 
-    private static Seq<LegendItem> LegendItems(Seq<Series> series) =>
+    private static LinePattern Pattern(bool primary, LineStyleSpec style, bool dashes) =>
+        !dashes ? LinePattern.Solid : primary ? style.Pattern : ChartStyles.Secondary;
+
+    private static Seq<LegendItem> LegendItems(Seq<Series> series, bool dashes) =>
         series.Map(s => (s.Name, s.StyleIndex, s.Weight)).Distinct().Map(s =>
         {
             var style = ChartStyles.For(s.StyleIndex);
@@ -210,7 +216,7 @@ public static class FigureRenderer
             return new LegendItem
             {
                 LabelText = s.Name,
-                LineStyle = { Width = primary ? 2.2f : 1.6f, Color = style.Colour, Pattern = primary ? style.Pattern : ChartStyles.Secondary },
+                LineStyle = { Width = primary ? 2.2f : 1.6f, Color = style.Colour, Pattern = Pattern(primary, style, dashes) },
                 MarkerStyle = primary ? new MarkerStyle(style.Marker, 8, style.Colour) { LineColor = Colors.White } : MarkerStyle.None,
             };
         });
@@ -295,7 +301,8 @@ public static class FigureRenderer
     {
         var plot = new Plot();
         plot.Font.Set(FontFamily);
-        plot.Layout.Fixed(PanelPadding);
+        // Every panel the same padding, so the data areas of side-by-side panels line up; no panel title, less top.
+        plot.Layout.Fixed(title.Length > 0 ? PanelPadding : new PixelPadding(PanelPadding.Left, PanelPadding.Right, PanelPadding.Bottom, 12));
         plot.Title(title, PanelTitleSize);
         plot.XLabel(xLabel, LabelSize);
         plot.YLabel(yLabel, LabelSize);
@@ -342,6 +349,7 @@ public static class FigureRenderer
             BackgroundColor = Colors.White,
             ShadowColor = Colors.Transparent,
             DisplayPlottableLegendItems = false,
+            SymbolWidth = 34, // long enough to show a dash pattern
         };
         legend.ManualItems.AddRange(items);
         return legend;

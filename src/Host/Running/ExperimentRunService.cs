@@ -18,6 +18,7 @@ public sealed class ExperimentRunService(
     ExperimentRunner runner,
     ExitCodeHolder exitCode,
     IHostApplicationLifetime lifetime,
+    LogFiles logFiles,
     ILogger<ExperimentRunService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -61,6 +62,9 @@ public sealed class ExperimentRunService(
             return 2;
         }
         var plans = devices.RightToSeq().Head();
+        // Checked before training, so a refused file writes nothing; from here on every line is in results/normlab.log too.
+        Directory.CreateDirectory(options.OutDir);
+        using var invocationLog = logFiles.OpenInvocation(options.OutDir);
         logger.LogInformation("{Runs} runs planned from {File}; results in {Out}", plans.Count, options.File, Path.GetFullPath(options.OutDir));
         var request = new RunRequest(options.OutDir, options.Resume, Environment.ProcessorCount);
         var misfits = runner.PrepareDatasets(plans, request, cancel);

@@ -23,7 +23,7 @@ public sealed record RunBatchOutcome(IReadOnlyList<RunSummary> Summaries, int Sk
 /// writes experiment.json per experiment, trains each run into results/&lt;experiment&gt;/&lt;variant&gt;/seed-&lt;n&gt;/,
 /// skips complete runs when resuming, stops at a step boundary when cancelled, and prints a table per experiment.
 /// </summary>
-public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, TextWriter output)
+public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, TextWriter output, LogFiles? logs = null)
 {
     public RunBatchOutcome Run(Seq<RunPlan> plans, Func<RunPlan, string> resolvedYaml, RunRequest request, IRunProgress progress, CancellationToken cancel)
     {
@@ -57,8 +57,11 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
                 plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
                 plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan), plan.Device);
+            // The run's own normlab.log: its log lines and progress, closed (renamed into place) before its summary.json.
+            var runLog = logs?.OpenRun(runDir);
             var ticker = progress.Start(job.Label, job.TotalSteps);
-            var summary = RunExecutor.Execute(job, splits, runDir, ticker, cancel);
+            if (logs is not null) ticker = logs.Tee(ticker, job.Label, job.TotalSteps, TimeSpan.FromSeconds(10));
+            var summary = RunExecutor.Execute(job, splits, runDir, ticker, cancel, runLog);
             summaries.Add(summary);
             if (summary.Status == RunStatus.Cancelled) break;
         }
@@ -114,12 +117,17 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
     }
 
     /// <summary>One table per experiment — variant, test accuracy mean ± std, best validation accuracy, wall time,
-    /// images/s, run statuses — then where the results are. Called after the live display has ended.</summary>
+    /// images/s, run statuses — then where the results are. Called after the live display has ended. Short headers and
+    /// no-wrap number columns keep a row on one line of an 80-column terminal (the width Spectre assumes off a terminal).</summary>
     public void PrintTables(RunBatchOutcome outcome, string outDir)
     {
         foreach (var experiment in outcome.Summaries.GroupBy(s => s.Experiment))
         {
-            var table = new Table().Title(Markup.Escape(experiment.Key)).AddColumns("variant", "test accuracy (mean ± std)", "best val acc", "wall time (s)", "images/s", "runs");
+            var table = new Table().Title(Markup.Escape(experiment.Key)).Border(TableBorder.Rounded);
+            table.AddColumn(new TableColumn("variant"));
+            foreach (var header in new[] { "test acc (± std)", "best val", "wall s", "img/s" })
+                table.AddColumn(new TableColumn(header).RightAligned().NoWrap());
+            table.AddColumn(new TableColumn("runs"));
             foreach (var variant in experiment.GroupBy(s => s.Variant))
             {
                 var done = variant.Where(s => s.Status == RunStatus.Complete).ToList();

@@ -19,7 +19,8 @@ namespace NormLab.Host.Running;
 /// </summary>
 public static class RunExecutor
 {
-    public static RunSummary Execute(RunJob job, DatasetSplits data, string runDir, IRunTicker ticker, CancellationToken cancel)
+    /// <param name="log">The run's normlab.log, closed (renamed into place) after the outcome line and before summary.json.</param>
+    public static RunSummary Execute(RunJob job, DatasetSplits data, string runDir, IRunTicker ticker, CancellationToken cancel, IDisposable? log = null)
     {
         Directory.CreateDirectory(runDir);
         var summaryPath = Path.Combine(runDir, SummaryJson.FileName);
@@ -91,8 +92,9 @@ public static class RunExecutor
             // libtorch's error outside any one layer (the loss, the optimizer): its message without the C++ backtrace.
             summary = baseSummary with { Message = TorchErrors.Describe(e) };
         }
-        SummaryJson.Write(summaryPath, summary);
         ticker.Finish(Describe(summary));
+        log?.Dispose();
+        SummaryJson.Write(summaryPath, summary);
         return summary;
     }
 
