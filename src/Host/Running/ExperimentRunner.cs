@@ -140,7 +140,14 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
                     F(done.Where(s => s.ImagesPerSecond.HasValue).Select(s => s.ImagesPerSecond!.Value), "0"),
                     Markup.Escape(statuses));
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            // Colour only on a terminal: a log file or CI output gets the plain table.
+            var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(output),
+                Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+                ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            });
             console.Write(table);
         }
         output.WriteLine($"results: {Path.GetFullPath(outDir)}");

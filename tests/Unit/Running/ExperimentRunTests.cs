@@ -92,6 +92,47 @@ public sealed class ExperimentRunTests : IDisposable
     }
 
     [Fact]
+    public void Every_run_writes_its_full_log_and_the_tables_fit_80_columns()
+    {
+        var outDir = Path.Combine(root, "results");
+        var plans = YamlDocuments.ReadPlans(Yaml(), PlanFilter.All).Match(r => r.Plans, p => throw new InvalidOperationException(string.Join("\n", p)));
+        var console = new StringWriter();
+        RunBatchOutcome outcome;
+        using (var logs = new LogFiles())
+        {
+            var logger = logs.CreateLogger("NormLab.Host.Running.ExperimentRunner");
+            using (logs.OpenInvocation(outDir))
+            {
+                var runner = new ExperimentRunner(new DatasetProvider(root, logger), logger, console, logs);
+                outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, new RunRequest(outDir, false, 1),
+                    new LineProgress(TextWriter.Null, TimeSpan.FromHours(1)), CancellationToken.None);
+                runner.PrintTables(outcome, outDir);
+            }
+        }
+        Assert.Equal(0, outcome.ExitCode);
+        foreach (var plan in plans)
+        {
+            var dir = RunResultReader.RunDir(outDir, plan.ExperimentName, plan.VariantName, plan.Seed);
+            var log = File.ReadAllText(Path.Combine(dir, LogFiles.FileName));
+            var label = $"{plan.ExperimentName}/{plan.VariantName}/seed-{plan.Seed}";
+            Assert.Contains($"info  run: {label}: start, 40 steps", log);
+            Assert.Contains($"info  run: {label}: complete: test acc", log);
+            // Only this run's lines: the next run's start is in its own file.
+            Assert.Single(log.Split('\n'), l => l.Contains(": start, "));
+        }
+        var whole = File.ReadAllText(Path.Combine(outDir, LogFiles.FileName));
+        Assert.Equal(4, whole.Split('\n').Count(l => l.Contains(": start, 40 steps")));
+        Assert.Contains(" ms", whole.Split('\n').Single(l => l.Contains("info  NormLab.Host.Running.ExperimentRunner: mnist: using "))); // the dataset loader's line
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp-*", SearchOption.AllDirectories));
+
+        var lines = console.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        // One line per variant row, with its accuracy, not a cell wrapped over three lines.
+        Assert.Contains(lines, l => l.Contains("│ a ") && l.Contains(" ± ") && l.Contains("2 complete"));
+        Assert.Contains(lines, l => l.Contains("│ b ") && l.Contains(" ± ") && l.Contains("2 complete"));
+    }
+
+    [Fact]
     public void A_run_writes_every_file_whole_and_the_loss_falls()
     {
         var outDir = Path.Combine(root, "results");
