@@ -14,7 +14,7 @@ namespace NormLab.Host.Running;
 
 /// <summary>
 /// Trains one <see cref="RunJob"/> and writes its folder: config.yaml first (what is about to run), metrics.csv and
-/// probes.csv while it runs, model.safetensors (the final weights) when training returns, summary.json last — so a summary that says "complete" means every other file is whole.
+/// probes.csv (and the TensorBoard events in tb/) while it runs, model.safetensors (the final weights) when training returns, summary.json last — so a summary that says "complete" means every other file is whole.
 /// A run that fails (a libtorch error, a layer misuse) is recorded as failed with its message; the others go on.
 /// </summary>
 public static class RunExecutor
@@ -52,7 +52,7 @@ public static class RunExecutor
             var config = new TrainingConfig(job.BatchSize, job.TotalSteps, job.EvalEvery, (ulong)job.Seed, job.Threads,
                 ProbeResolver.Resolve(job.Network, job.Probes), Device: device);
             TrainingOutcome outcome;
-            using (var writer = new RunResultsWriter(runDir, ticker.Update))
+            using (var writer = new RunResultsWriter(runDir, ticker.Update, new TensorBoardLog(runDir, net)))
                 outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);
             // The parameters and BN buffers as training left them (complete, diverged or cancelled), before summary.json.
             ModelWeights.Save(net, weightsPath);

@@ -13,24 +13,34 @@ public sealed class RunResultsWriter : ITrainingObserver, IDisposable
     private readonly MetricsCsvWriter metrics;
     private readonly ProbesCsvWriter probes;
     private readonly Action<TrainingProgress>? progress;
+    private readonly ITrainingObserver? alongside;
 
-    public RunResultsWriter(string runDir, Action<TrainingProgress>? progress = null)
+    /// <param name="alongside">Sees every row too (the run's TensorBoard log).</param>
+    public RunResultsWriter(string runDir, Action<TrainingProgress>? progress = null, ITrainingObserver? alongside = null)
     {
+        this.alongside = alongside;
         Directory.CreateDirectory(runDir);
         metrics = new MetricsCsvWriter(Path.Combine(runDir, MetricsCsv.FileName), TimeSpan.FromSeconds(5));
         probes = new ProbesCsvWriter(Path.Combine(runDir, ProbesCsv.FileName), TimeSpan.FromSeconds(5));
         this.progress = progress;
     }
 
-    public void OnMetric(MetricRow row) =>
+    public void OnMetric(MetricRow row)
+    {
+        alongside?.OnMetric(row);
         metrics.Append(row.Step, row.Epoch, row.Split switch
         {
             "train" => MetricsSplit.Train,
             "val" => MetricsSplit.Val,
             _ => MetricsSplit.Test,
         }, row.Loss, row.Accuracy, row.Time);
+    }
 
-    public void OnProbe(Engine.Training.ProbeRow row) => probes.Append(row.Step, row.Probe, row.Layer, row.Stat, row.Value);
+    public void OnProbe(Engine.Training.ProbeRow row)
+    {
+        alongside?.OnProbe(row);
+        probes.Append(row.Step, row.Probe, row.Layer, row.Stat, row.Value);
+    }
 
     public void OnProgress(TrainingProgress p) => progress?.Invoke(p);
 

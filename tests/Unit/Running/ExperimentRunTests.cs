@@ -92,6 +92,61 @@ public sealed class ExperimentRunTests : IDisposable
     }
 
     [Fact]
+    public void Every_run_writes_tensorboard_events_that_read_back_with_their_crcs()
+    {
+        var outDir = Path.Combine(root, "results");
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var (outcome, plans) = Run(outDir, Yaml());
+        Assert.Equal(0, outcome.ExitCode);
+        var plan = plans.Head;
+        var run = RunResultReader.Read(RunResultReader.RunDir(outDir, plan.ExperimentName, plan.VariantName, plan.Seed));
+        var tb = Path.Combine(RunResultReader.RunDir(outDir, plan.ExperimentName, plan.VariantName, plan.Seed), TensorBoardLog.Folder);
+        var file = Assert.Single(Directory.GetFiles(tb, "events.out.tfevents.*"));
+
+        var events = TfEvents.Read(file); // throws on a bad length or a bad CRC
+        Assert.Equal("brain.Event:2", events[0].FileVersion);
+        var values = events.SelectMany(e => e.Values.Select(v => (e.Step, e.WallTime, v))).ToList();
+        Assert.All(values, v => Assert.InRange(v.WallTime, before - 5, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5));
+
+        // Every metrics.csv row is a loss and an accuracy scalar at its step, and every probe value a probe scalar.
+        foreach (var m in run.Metrics)
+        {
+            var split = m.Split.ToString().ToLowerInvariant();
+            Assert.Contains(values, v => v.Step == m.Step && v.v.Tag == $"loss/{split}" && v.v.Scalar == (float)m.Loss!.Value);
+            Assert.Contains(values, v => v.Step == m.Step && v.v.Tag == $"accuracy/{split}" && v.v.Scalar == (float)m.Accuracy!.Value);
+        }
+        Assert.Equal(run.Probes.Count, values.Count(v => v.v.Tag.StartsWith("probe/percentiles/act/", StringComparison.Ordinal)));
+        var p = run.Probes[0];
+        Assert.Contains(values, v => v.Step == p.Step && v.v.Tag == $"probe/{p.Probe}/{p.Layer}/{p.Stat}" && v.v.Scalar == (float)p.Value);
+
+        // At each evaluation (every 10 steps, val and test at the same step) one histogram per BN running statistic.
+        var evaluations = run.Metrics.Where(m => m.Split != MetricsSplit.Train).Select(m => m.Step).Distinct().ToList();
+        foreach (var name in new[] { "bn/batch_norm_1.running_mean", "bn/batch_norm_1.running_var" })
+        {
+            var histograms = values.Where(v => v.v.Tag == name).ToList();
+            Assert.Equal(evaluations, histograms.Select(h => h.Step).ToList());
+            Assert.All(histograms, h => Assert.Equal(16, h.v.Histogram!.Value.Num)); // one value per unit of the dense layer
+        }
+        var lastVar = values.Last(v => v.v.Tag == "bn/batch_norm_1.running_var").v.Histogram!.Value;
+        Assert.True(lastVar.Min > 0 && lastVar.Max >= lastVar.Min, $"running var range {lastVar.Min}..{lastVar.Max}");
+    }
+
+    [Fact]
+    public void The_event_reader_refuses_a_corrupt_record()
+    {
+        var outDir = Path.Combine(root, "results");
+        var (_, plans) = Run(outDir, Yaml(steps: 10));
+        var tb = Path.Combine(RunResultReader.RunDir(outDir, plans.Head.ExperimentName, plans.Head.VariantName, plans.Head.Seed), TensorBoardLog.Folder);
+        var file = Directory.GetFiles(tb).Single();
+        var bytes = File.ReadAllBytes(file);
+        bytes[^6] ^= 0x40; // a bit inside the last record's data
+        File.WriteAllBytes(file, bytes);
+        var error = Assert.Throws<InvalidDataException>(() => TfEvents.Read(file));
+        Assert.Contains("data CRC", error.Message);
+        Assert.Equal(0xE3069283u, TfEvents.Crc32C("123456789"u8)); // the CRC-32C check value
+    }
+
+    [Fact]
     public void Every_run_writes_its_full_log_and_the_tables_fit_80_columns()
     {
         var outDir = Path.Combine(root, "results");
