@@ -101,37 +101,4 @@ public static class YamlRoundTripProperties
                     Seeds: seeds.Distinct().ToSeq().Strict(),
                     Device: device is DeviceKind d ? Some(d) : None,
                     Variants: Seq(new VariantSpec("base"), new VariantSpec("other", Optimizer: Some(other), Budget: Some<Budget>(new Budget.Steps(steps))))))));
-
-    public static PropertyDef<Network> P11a_NetworksRoundTrip(int maxTest = 300) => new(
-        "P11a YAML round-trip of generated valid networks",
-        Networks(),
-        n =>
-        {
-            var text = YamlDocuments.WriteNetwork(n);
-            var back = YamlDocuments.ReadNetwork(text).Match(r => r, problems => throw new PropertyViolation(
-                $"written network does not read back: {string.Join("; ", problems)}\n{text}"));
-            if (back != n) throw new PropertyViolation($"read back differs:\n{text}\nwas: {NetworkText.Describe(n)}\nnow: {NetworkText.Describe(back)}");
-        },
-        maxTest);
-
-    public static PropertyDef<ExperimentFile> P11b_ExperimentsAndPlansRoundTrip(int maxTest = 150) => new(
-        "P11b YAML round-trip of generated valid experiment files and their run plans",
-        Files(),
-        file =>
-        {
-            var text = YamlDocuments.WriteExperiments(file);
-            var back = YamlDocuments.ReadExperiments(text).Match(r => r.File, problems => throw new PropertyViolation(
-                $"written file does not read back: {string.Join("; ", problems)}\n{text}"));
-            if (back != file) throw new PropertyViolation($"experiment file read back differs:\n{text}");
-            var plans = Plans.Expand(file).Match(p => p, problems => throw new PropertyViolation(
-                $"generated file is invalid: {string.Join("; ", problems)}"));
-            foreach (var plan in plans)
-            {
-                var planText = YamlDocuments.WriteRunPlan(plan);
-                var planBack = YamlDocuments.ReadRunPlan(planText).Match(p => p, problems => throw new PropertyViolation(
-                    $"written run plan does not read back: {string.Join("; ", problems)}\n{planText}"));
-                if (planBack != plan) throw new PropertyViolation($"run plan read back differs:\n{planText}");
-            }
-        },
-        maxTest);
 }
