@@ -51,7 +51,8 @@ public sealed record PropertyFailure(
 }
 
 /// <summary>
-/// Runs FsCheck properties from plain xunit facts (FsCheck.Xunit is not available here): a fixed default seed so every
+/// Runs FsCheck properties that are values (one law, run against the real BN and against each mutant) from plain xunit
+/// facts — a law with no mutant is a FsCheck.Xunit <see cref="LawAttribute"/> property instead: a fixed default seed so every
 /// run tries the same cases, overridable with <c>NORMLAB_PROPERTY_SEED</c> to explore others, and on failure an exception
 /// that shows the shrunk counterexample and the seed to replay it.
 /// </summary>
