@@ -62,9 +62,6 @@ public sealed class ExperimentRunService(
             return 2;
         }
         var plans = devices.RightToSeq().Head();
-        // Checked before training, so a refused file writes nothing; from here on every line is in results/normlab.log too.
-        Directory.CreateDirectory(options.OutDir);
-        using var invocationLog = logFiles.OpenInvocation(options.OutDir);
         logger.LogInformation("{Runs} runs planned from {File}; results in {Out}", plans.Count, options.File, Path.GetFullPath(options.OutDir));
         var request = new RunRequest(options.OutDir, options.Resume, Environment.ProcessorCount);
         var misfits = runner.PrepareDatasets(plans, request, cancel);
@@ -74,6 +71,9 @@ public sealed class ExperimentRunService(
             Console.Error.WriteLine($"{options.File}: not run — fix the errors above; no run started");
             return 2;
         }
+        // Everything is checked: from here the results folder is written, its normlab.log first (with the lines so far).
+        Directory.CreateDirectory(options.OutDir);
+        using var invocationLog = logFiles.OpenInvocation(options.OutDir);
         RunBatchOutcome outcome;
         if (Console.IsOutputRedirected)
         {

@@ -18,6 +18,10 @@ public sealed class LogFiles : ILoggerProvider
     private readonly object _gate = new();
     private LogFile? _invocation;
     private LogFile? _run;
+    // Lines logged before the invocation's log opens (planning, datasets, the checks before training): nothing is
+    // written to a results folder until every check has passed, so they wait here and open the file.
+    private readonly List<string> _early = [];
+    private const int EarlyLimit = 10_000;
 
     /// <summary>Starts the invocation's log in <paramref name="outDir"/>; closed by <see cref="Dispose"/> (or the returned handle).</summary>
     public IDisposable OpenInvocation(string outDir)
@@ -26,6 +30,8 @@ public sealed class LogFiles : ILoggerProvider
         {
             _invocation?.Dispose();
             _invocation = new LogFile(Path.Combine(outDir, FileName));
+            foreach (var line in _early) _invocation.WriteLine(line);
+            _early.Clear();
             return new Closer(this, _invocation);
         }
     }
@@ -53,6 +59,7 @@ public sealed class LogFiles : ILoggerProvider
         var line = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {level,-5} {category}: {message}");
         lock (_gate)
         {
+            if (_invocation is null && _early.Count < EarlyLimit) _early.Add(line);
             _invocation?.WriteLine(line);
             _run?.WriteLine(line);
         }
