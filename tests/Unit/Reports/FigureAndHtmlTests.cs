@@ -50,6 +50,21 @@ public sealed class FigureAndHtmlTests : IDisposable
     }
 
     [Fact]
+    public void A_log_axis_draws_every_decade_with_its_label()
+    {
+        var chart = new Chart("loss", "Loss", Axis.Nice(AxisLabels.Steps, 0, 200), Axis.NiceLog(AxisLabels.Loss, 0.004, 2.3),
+            Seq1(new Series("bn", Seq((0.0, 2.3), (100.0, 0.1), (200.0, 0.004)), 0)), Empty, None);
+        var drawn = FigureRenderer.Render(chart);
+        using var png = SKBitmap.Decode(drawn.Png);
+        var blue = 0;
+        for (var y = 0; y < png.Height; y++)
+        for (var x = 0; x < png.Width; x++)
+            if (Near(png.GetPixel(x, y), 0x00, 0x72, 0xB2)) blue++;
+        Assert.True(blue > 500, $"the series is off the log axis: {blue} blue pixels");
+        Assert.Equal(new[] { "0.001", "0.01", "0.1", "1", "10" }, chart.Y.Ticks.Map(t => FigureRenderer.TickLabel(t, chart.Y)).ToArray());
+    }
+
+    [Fact]
     public void Long_titles_wrap_inside_the_sheet_and_dejavu_is_the_font()
     {
         Assert.True(FigureRenderer.FontProblem.IsNone, FigureRenderer.FontProblem.IfNone(""));
