@@ -41,6 +41,41 @@ public static class DataFit
             _ => Seq<Problem>());
     }
 
+    /// <summary>
+    /// Ghost BN: each batch_norm's <c>virtualBatchSize</c> must divide the batch size (every full batch splits into equal
+    /// chunks), and no chunk — the last partial batch's remainder included — may give the layer one value per channel.
+    /// Problems are reported at <paramref name="batchSizePath"/>, naming the layer and its field.
+    /// </summary>
+    public static Seq<Problem> GhostBatchProblems(string batchSizePath, Network network, DatasetSpec dataset, int batchSize)
+    {
+        if (batchSize <= 0) return Seq<Problem>();
+        var last = dataset.TrainImages % batchSize;
+        return ShapeInference.Infer(network).Match(
+            shape => shape.Layers.Bind(l =>
+            {
+                if (l.Layer is not BatchNorm { VirtualBatchSize: int v } || v <= 0) return Seq<Problem>();
+                var name = shape.NameOf(l.Index);
+                var perSample = l.Input.Skip(1).Fold(1L, (a, d) => a * d);
+                if (batchSize % v != 0)
+                {
+                    var divisors = Enumerable.Range(1, batchSize).Where(d => batchSize % d == 0 && (perSample > 1 || d > 1)).ToList();
+                    return Seq1(new Problem(batchSizePath,
+                        $"{name} (batch_norm) has virtualBatchSize {Format.Number(v)}, which does not divide the batch size {Format.Number(batchSize)} — " +
+                        $"use a virtualBatchSize that divides it ({string.Join(", ", divisors.Select(d => Format.Number(d)))}) or a batchSize that is a multiple of {Format.Number(v)}"));
+                }
+                if (perSample > 1) return Seq<Problem>();
+                if (v == 1)
+                    return Seq1(new Problem(batchSizePath,
+                        $"{name} (batch_norm) has virtualBatchSize 1: chunks of one sample give it one value per channel, which training cannot normalise — use a virtualBatchSize of at least 2"));
+                if (last > v && last % v == 1)
+                    return Seq1(new Problem(batchSizePath,
+                        $"{Format.Number(dataset.TrainImages)} training images in batches of {Format.Number(batchSize)} leave a last batch of {Format.Number(last)}, " +
+                        $"whose last chunk of virtualBatchSize {Format.Number(v)} holds 1 image: {name} (batch_norm) cannot normalise one value per channel — use another batchSize or virtualBatchSize"));
+                return Seq<Problem>();
+            }).Strict(),
+            _ => Seq<Problem>());
+    }
+
     /// <summary>The batch size nearest to <paramref name="batchSize"/> (above first) whose last batch is not a single image.</summary>
     private static int Nearest(int train, int batchSize)
     {

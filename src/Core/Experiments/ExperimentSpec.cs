@@ -10,6 +10,9 @@ namespace NormLab.Core.Experiments;
 /// <param name="Threads">libtorch intra-op threads; None: the host's default.</param>
 /// <param name="Reported">The source study's numbers by variant name.</param>
 /// <param name="Device">cpu | cuda | auto; None: <see cref="DeviceKinds.Default"/> (a file's <c>defaults: {device: ...}</c> is applied by the reader).</param>
+/// <param name="TrainOnly">Layer kinds whose parameters train (Frankle, Schwab &amp; Morcos 2020: <c>[batch_norm]</c> trains γ and
+/// β alone); every other layer of every variant's network becomes <c>trainable: false</c>. Empty: no restriction.</param>
+/// <param name="PreciseBn">Re-estimate BN statistics after training and evaluate both ways (<see cref="PreciseBnSpec"/>).</param>
 public sealed record ExperimentSpec(
     string Name,
     string Dataset,
@@ -25,7 +28,9 @@ public sealed record ExperimentSpec(
     Seq<ProbeSpec> Probes = default,
     Seq<VariantSpec> Variants = default,
     Map<string, ReportedResult> Reported = default,
-    Option<DeviceKind> Device = default)
+    Option<DeviceKind> Device = default,
+    Seq<string> TrainOnly = default,
+    Option<PreciseBnSpec> PreciseBn = default)
 {
     public const string CrossEntropy = "cross_entropy";
 

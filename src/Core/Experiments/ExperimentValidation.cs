@@ -123,8 +123,18 @@ public static class ExperimentValidation
             var evalEvery = v.EvalEvery || e.EvalEvery;
             var probes = v.Probes.IfNone(e.Probes);
             var probesPath = v.Probes.IsSome ? ProblemPath.Join(vpath, "probes") : ProblemPath.Join(path, "probes");
+            var variantName = !e.Variants.IsEmpty ? Some(v.Name) : None;
+            var batchPath = ProblemPath.Join(v.BatchSize.IsSome ? vpath : path, "batchSize");
             var variantProblems = (dataset.Problems + model.Problems
                 + Numbers(vpath, v.Optimizer, v.BatchSize, v.Budget, v.EvalEvery)
+                + model.Value.Match(net => TrainOnlyProblems(e.TrainOnly, net, ProblemPath.Join(path, "trainOnly"), variantName),
+                    () => Seq<Problem>())
+                + (from net in model.Value
+                   from ds in dataset.Value
+                   select DataFit.GhostBatchProblems(batchPath, net, ds, batch)
+                          + e.PreciseBn.Match(p => PreciseBnProblems(p, net, ds, batch, ProblemPath.Join(path, "preciseBn"), variantName),
+                              () => Seq<Problem>()))
+                  .IfNone(Seq<Problem>())
                 + model.Value.Match(
                     net => ProbeProblems(probes, net, probesPath, v.Probes.IsNone && !e.Variants.IsEmpty ? Some(v.Name) : None),
                     () => Seq<Problem>())
@@ -138,9 +148,9 @@ public static class ExperimentValidation
             if (!variantProblems.IsEmpty) continue;
             foreach (var (net, ds) in from n in model.Value from d in dataset.Value select (n, d))
                 foreach (var seed in e.Seeds)
-                    plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, net,
+                    plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, Freeze(net, e.TrainOnly),
                         v.Dataset.IfNone(e.Dataset), ds, optimizer, e.Loss, batch, budget, evalEvery, probes, e.Threads,
-                        e.Reported.Find(v.Name), e.Device.IfNone(DeviceKinds.Default)));
+                        e.Reported.Find(v.Name), e.Device.IfNone(DeviceKinds.Default), e.TrainOnly, e.PreciseBn));
         }
         // Variants that inherit the base batch size and data share its problems: each is reported once.
         return new Checked<Seq<RunPlan>>(plans.ToSeq().Strict(), problems.Distinct().ToSeq().Strict());
@@ -219,6 +229,51 @@ public static class ExperimentValidation
         Conv2D or Dense => true,
         BatchNorm b => b.Affine,
         LayerNorm n => n.Affine,
+        GroupNorm g => g.Affine,
+        InstanceNorm i => i.Affine,
         _ => false,
     };
+
+    /// <summary><c>trainOnly</c>: every layer of another kind becomes <c>trainable: false</c> (an empty list changes nothing).</summary>
+    public static Network Freeze(Network network, Seq<string> trainOnly) =>
+        trainOnly.IsEmpty
+            ? network
+            : network with { Layers = network.Layers.Map(l => trainOnly.Contains(l.KindName) ? l : l with { Trainable = false }).Strict() };
+
+    /// <summary>Each listed kind must be a layer kind, be in the network, and together they must leave something to train.</summary>
+    public static Seq<Problem> TrainOnlyProblems(Seq<string> trainOnly, Network network, string path, Option<string> variant)
+    {
+        if (trainOnly.IsEmpty) return Seq<Problem>();
+        var where = $"network \"{network.Name}\"" + variant.Match(v => $" (variant {v})", () => "");
+        var present = network.Layers.Map(l => l.KindName).Distinct().Strict();
+        var problems = trainOnly.Indexed().Bind(x =>
+            !LayerCodec.Kinds.Contains(x.Item)
+                ? Seq1(new Problem(ProblemPath.Index(path, x.Index), Suggestions.Unknown("layer kind", x.Item, LayerCodec.Kinds)))
+                : !present.Contains(x.Item)
+                    ? Seq1(new Problem(ProblemPath.Index(path, x.Index),
+                        $"{where} has no {x.Item} layer (its kinds: {string.Join(", ", present)}) — remove it from trainOnly or add such a layer"))
+                    : Seq<Problem>()).Strict();
+        if (problems.IsEmpty && !network.Layers.Exists(l => trainOnly.Contains(l.KindName) && l.Trainable && HasParameters(l)))
+            problems = problems.Add(new Problem(path,
+                $"no layer of {string.Join(", ", trainOnly)} in {where} has parameters to train (an affine: false norm has none) — nothing would train"));
+        return problems;
+    }
+
+    /// <summary><c>preciseBn.batches</c>: at least 1, at most one epoch's batches, and a batch_norm with running statistics to re-estimate.</summary>
+    public static Seq<Problem> PreciseBnProblems(PreciseBnSpec p, Network network, DatasetSpec dataset, int batchSize, string path,
+        Option<string> variant)
+    {
+        var at = ProblemPath.Join(path, "batches");
+        var where = $"network \"{network.Name}\"" + variant.Match(v => $" (variant {v})", () => "");
+        var problems = Seq<Problem>();
+        var perEpoch = batchSize > 0 ? (dataset.TrainImages + batchSize - 1) / batchSize : 0;
+        if (p.Batches <= 0)
+            problems = problems.Add(new Problem(at, $"must be > 0 (got {Format.Number(p.Batches)})"));
+        else if (perEpoch > 0 && p.Batches > perEpoch)
+            problems = problems.Add(new Problem(at,
+                $"{Format.Number(p.Batches)} is more than the {Format.Number(perEpoch)} batches of one epoch ({Format.Number(dataset.TrainImages)} training images in batches of {Format.Number(batchSize)}) — use at most {Format.Number(perEpoch)}"));
+        if (!network.Layers.Exists(l => l is BatchNorm { TrackRunningStats: true }))
+            problems = problems.Add(new Problem(path, $"{where} has no batch_norm layer with running statistics to re-estimate — remove preciseBn"));
+        return problems;
+    }
 }

@@ -13,12 +13,16 @@ namespace NormLab.Core.Experiments;
 ///              implementation: native, window: 5}
 /// activation: relu                  activation: {kind: leaky_relu, alpha: 0.3}
 /// max_pool: {size: 2, stride: 2}    avg_pool: {size: 2}    flatten: {}    dropout: {rate: 0.5}    layer_norm: {epsilon: 1e-5}
+/// batch_norm: {virtualBatchSize: 8, renorm: {rMax: 3, dMax: 5, warmupSteps: 5000, rampSteps: 20000}}
+/// group_norm: {groups: 2, epsilon: 1e-5, affine: true}    instance_norm: {epsilon: 1e-5, affine: false, trackRunningStats: false}
+/// noise: {meanStd: 0.1, scaleStd: 0.1, every: 1}
 /// </code>
+/// Every kind also takes <c>trainable: false</c> (written only when false).
 /// </summary>
 public static class LayerCodec
 {
     public static Seq<string> Kinds => Seq("conv2d", "dense", "batch_norm", "activation", "max_pool", "avg_pool", "flatten",
-        "dropout", "layer_norm");
+        "dropout", "layer_norm", "group_norm", "instance_norm", "noise");
 
     static readonly Seq<(string, BnConvention)> Conventions =
         Seq(("torch", BnConvention.Torch), ("keras", BnConvention.Keras), ("cumulative", BnConvention.Cumulative),
@@ -35,16 +39,26 @@ public static class LayerCodec
         Seq("he_normal", "he_uniform", "glorot_uniform", "normal", "uniform", "zeros", "ones", "torch_default");
 
     /// <summary>The keys each kind accepts, in constructor order.</summary>
-    public static Seq<string> KeysOf(string kind) => kind switch
+    public static Seq<string> KeysOf(string kind)
+    {
+        var own = OwnKeysOf(kind);
+        return own.IsEmpty ? own : own.Add("trainable");
+    }
+
+    static Seq<string> OwnKeysOf(string kind) => kind switch
     {
         "conv2d" => Seq("filters", "kernel", "stride", "padding", "useBias", "init", "name"),
         "dense" => Seq("units", "useBias", "init", "name"),
-        "batch_norm" => Seq("convention", "momentum", "epsilon", "affine", "trackRunningStats", "implementation", "window", "name"),
+        "batch_norm" => Seq("convention", "momentum", "epsilon", "affine", "trackRunningStats", "implementation", "window", "name",
+            "virtualBatchSize", "renorm"),
         "activation" => Seq("kind", "alpha", "name"),
         "max_pool" or "avg_pool" => Seq("size", "stride", "name"),
         "flatten" => Seq1("name"),
         "dropout" => Seq("rate", "name"),
         "layer_norm" => Seq("epsilon", "affine", "name"),
+        "group_norm" => Seq("groups", "epsilon", "affine", "name"),
+        "instance_norm" => Seq("epsilon", "affine", "trackRunningStats", "name"),
+        "noise" => Seq("meanStd", "scaleStd", "every", "name"),
         _ => Seq<string>(),
     };
 
@@ -68,6 +82,7 @@ public static class LayerCodec
             return Fail(new Problem(path, $"expected the fields of {kind} as a mapping (e.g. {Example(kind)}), got {value.Describe()}"));
         var r = new FieldReader(fields, path, KeysOf(kind), kind);
         var name = r.Text("name");
+        var trainable = r.Bool("trainable", true);
         var (layer, problems) = kind switch
         {
             "conv2d" => Conv(r, name),
@@ -78,10 +93,13 @@ public static class LayerCodec
             "avg_pool" => Pool(r, name, (size, stride, n) => new AvgPool(size, stride, n)),
             "flatten" => ((Layer)new Flatten(name.Value), Seq<Problem>()),
             "dropout" => Drop(r, name),
+            "group_norm" => GroupNormOf(r, name),
+            "instance_norm" => InstanceNormOf(r, name),
+            "noise" => NoiseOf(r, name),
             _ => LayerNormOf(r, name),
         };
-        var all = r.KeyProblems + problems + name.Problems;
-        return all.IsEmpty ? Success<Problem, Layer>(layer) : Validation<Problem, Layer>.Fail(all);
+        var all = r.KeyProblems + problems + name.Problems + trainable.Problems;
+        return all.IsEmpty ? Success<Problem, Layer>(layer with { Trainable = trainable.Value }) : Validation<Problem, Layer>.Fail(all);
     }
 
     static Validation<Problem, Layer> Fail(Problem p) => Validation<Problem, Layer>.Fail(Seq1(p));
@@ -92,6 +110,7 @@ public static class LayerCodec
         "dense" => "{units: 100}",
         "dropout" => "{rate: 0.5}",
         "max_pool" or "avg_pool" => "{size: 2}",
+        "group_norm" => "{groups: 2}",
         _ => "{}",
     };
 
@@ -124,10 +143,64 @@ public static class LayerCodec
         var track = r.Bool("trackRunningStats", true);
         var implementation = r.Word("implementation", BnImplementation.Native, Implementations);
         var window = r.Int("window", BatchNorm.DefaultWindow);
+        var virtualBatch = r.OptionalInt("virtualBatchSize");
+        var renorm = RenormOf(r);
         return (new BatchNorm(convention.Value, momentum.Value, epsilon.Value, affine.Value, track.Value, implementation.Value,
-                window.Value, name.Value),
+                window.Value, name.Value, virtualBatch.Value, renorm.Value),
             convention.Problems + momentum.Problems + epsilon.Problems + affine.Problems + track.Problems
-            + implementation.Problems + window.Problems);
+            + implementation.Problems + window.Problems + virtualBatch.Problems + renorm.Problems);
+    }
+
+    static readonly Seq<string> RenormKeys = Seq("rMax", "dMax", "warmupSteps", "rampSteps");
+
+    /// <summary><c>renorm: {rMax: 3, dMax: 5, warmupSteps: 0, rampSteps: 0}</c> (every field optional; <c>renorm: {}</c> is the paper's final limits).</summary>
+    static Checked<BatchRenorm?> RenormOf(FieldReader r) =>
+        r.Find("renorm").Match(
+            Some: v =>
+            {
+                var fields = v switch
+                {
+                    FieldValue.Fields f => f,
+                    FieldValue.Scalar { Text: var t } when string.IsNullOrWhiteSpace(t) => FieldValue.Map(),
+                    _ => null,
+                };
+                if (fields is null)
+                    return new Checked<BatchRenorm?>(null, Seq1(new Problem(r.PathOf("renorm"),
+                        $"expected a mapping like {{rMax: 3, dMax: 5, warmupSteps: 5000, rampSteps: 20000}}, got {v.Describe()}")));
+                var fr = new FieldReader(fields, r.PathOf("renorm"), RenormKeys, "renorm");
+                var defaults = new BatchRenorm();
+                var rMax = fr.Double("rMax", defaults.RMax);
+                var dMax = fr.Double("dMax", defaults.DMax);
+                var warmup = fr.Int("warmupSteps", defaults.WarmupSteps);
+                var ramp = fr.Int("rampSteps", defaults.RampSteps);
+                return new Checked<BatchRenorm?>(new BatchRenorm(rMax.Value, dMax.Value, warmup.Value, ramp.Value),
+                    fr.KeyProblems + rMax.Problems + dMax.Problems + warmup.Problems + ramp.Problems);
+            },
+            None: () => Checked<BatchRenorm?>.Ok(null));
+
+    static (Layer, Seq<Problem>) GroupNormOf(FieldReader r, Checked<string?> name)
+    {
+        var groups = r.Int("groups", required: true);
+        var epsilon = r.Double("epsilon", 1e-5);
+        var affine = r.Bool("affine", true);
+        return (new GroupNorm(groups.Value, epsilon.Value, affine.Value, name.Value), groups.Problems + epsilon.Problems + affine.Problems);
+    }
+
+    static (Layer, Seq<Problem>) InstanceNormOf(FieldReader r, Checked<string?> name)
+    {
+        var epsilon = r.Double("epsilon", 1e-5);
+        var affine = r.Bool("affine", false);
+        var track = r.Bool("trackRunningStats", false);
+        return (new InstanceNorm(epsilon.Value, affine.Value, track.Value, name.Value), epsilon.Problems + affine.Problems + track.Problems);
+    }
+
+    static (Layer, Seq<Problem>) NoiseOf(FieldReader r, Checked<string?> name)
+    {
+        var defaults = new Noise();
+        var meanStd = r.Double("meanStd", defaults.MeanStd);
+        var scaleStd = r.Double("scaleStd", defaults.ScaleStd);
+        var every = r.Int("every", defaults.Every);
+        return (new Noise(meanStd.Value, scaleStd.Value, every.Value, name.Value), meanStd.Problems + scaleStd.Problems + every.Problems);
     }
 
     static (Layer, Seq<Problem>) Act(FieldReader r, Checked<string?> name)
@@ -263,6 +336,11 @@ public static class LayerCodec
                 if (b.Epsilon is double e) Add("epsilon", Format.Number(e));
                 Add("affine", Bool(b.Affine)); Add("trackRunningStats", Bool(b.TrackRunningStats));
                 Add("implementation", b.Implementation.ToString().ToLowerInvariant()); Add("window", Format.Number(b.Window));
+                if (b.VirtualBatchSize is int vbs) Add("virtualBatchSize", Format.Number(vbs));
+                if (b.Renorm is { } rn)
+                    items.Add(new FieldSetting("renorm", FieldValue.Map(S("rMax", rn.RMax), S("dMax", rn.DMax),
+                        new FieldSetting("warmupSteps", FieldValue.Of(Format.Number(rn.WarmupSteps))),
+                        new FieldSetting("rampSteps", FieldValue.Of(Format.Number(rn.RampSteps))))));
                 break;
             case Activation a:
                 Add("kind", a.KindText);
@@ -282,8 +360,18 @@ public static class LayerCodec
             case LayerNorm n:
                 Add("epsilon", Format.Number(n.Epsilon)); Add("affine", Bool(n.Affine));
                 break;
+            case GroupNorm g:
+                Add("groups", Format.Number(g.Groups)); Add("epsilon", Format.Number(g.Epsilon)); Add("affine", Bool(g.Affine));
+                break;
+            case InstanceNorm i:
+                Add("epsilon", Format.Number(i.Epsilon)); Add("affine", Bool(i.Affine)); Add("trackRunningStats", Bool(i.TrackRunningStats));
+                break;
+            case Noise z:
+                Add("meanStd", Format.Number(z.MeanStd)); Add("scaleStd", Format.Number(z.ScaleStd)); Add("every", Format.Number(z.Every));
+                break;
         }
         if (layer.Name is not null) Add("name", layer.Name);
+        if (!layer.Trainable) Add("trainable", "false");
         return (layer.KindName, new FieldValue.Fields(items.ToSeq().Strict()));
     }
 

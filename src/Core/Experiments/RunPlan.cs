@@ -6,6 +6,8 @@ namespace NormLab.Core.Experiments;
 /// One run, fully resolved: what the engine trains and what the host writes to the run's config.yaml. Everything a run
 /// needs is here, nothing refers back to the file: the network is resolved and validated, the dataset spelled out.
 /// <see cref="Device"/> is what the file (or the CLI) asked for; the host resolves <c>auto</c> before writing config.yaml.
+/// <see cref="TrainOnly"/> is already applied to <see cref="Network"/> (its other layers are <c>trainable: false</c>) and kept
+/// so config.yaml says why.
 /// </summary>
 public sealed record RunPlan(
     string ExperimentName,
@@ -23,7 +25,9 @@ public sealed record RunPlan(
     Seq<ProbeSpec> Probes,
     Option<int> Threads,
     Option<ReportedResult> Reported,
-    DeviceKind Device = DeviceKinds.Default)
+    DeviceKind Device = DeviceKinds.Default,
+    Seq<string> TrainOnly = default,
+    Option<PreciseBnSpec> PreciseBn = default)
 {
     /// <summary>Total optimizer steps of the run.</summary>
     public long TotalSteps => Budget.TotalSteps(Dataset, BatchSize);

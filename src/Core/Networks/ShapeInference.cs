@@ -42,7 +42,7 @@ public static class ShapeInference
             Some: input =>
             {
                 if (!fieldProblems.IsEmpty) return new FoldState(None, state.Shapes, problems);
-                var step = Rule(layer, input, path);
+                var step = Frozen(layer, Rule(layer, input, path));
                 var shapes = step.Output.Match(
                     Some: output => state.Shapes.Add(new LayerShape(index, layer, input, output, step.Trainable, step.NonTrainable)),
                     None: () => state.Shapes);
@@ -83,8 +83,39 @@ public static class ShapeInference
         Flatten => FlattenRule(input, path),
         Dropout => Step.Ok(input),
         LayerNorm n => Params(path, input, n.Affine ? 2 * Elements(input) : 0, 0),
+        GroupNorm g => GroupNormRule(g, input, path),
+        InstanceNorm n => input.Count != 3
+            ? Step.Recover(path, $"instance_norm needs a (channels, height, width) input but gets {Format.Shape(input)} — use it before the Flatten layer, or use layer_norm or group_norm on features", input)
+            : input[1] * input[2] == 1
+                ? Step.Recover(path, $"instance_norm gets one value per sample and channel ({Format.Shape(input)}), which it cannot normalise — use it on a larger feature map", input)
+                : Params(path, input, n.Affine ? 2 * input[0] : 0, n.TrackRunningStats ? 2 * input[0] : 0),
+        Noise => input.Count is 1 or 3
+            ? Step.Ok(input)
+            : Step.Recover(path, $"noise needs a (features) or (channels, height, width) input but gets {Format.Shape(input)} — add a Flatten layer first", input),
         _ => Step.Stop(path, $"unsupported layer kind {layer.GetType().Name}"),
     };
+
+    /// <summary><c>trainable: false</c>: the layer's trainable parameters count as non-trainable (Keras' summary does the same).</summary>
+    static Step Frozen(Layer layer, Step step) =>
+        layer.Trainable ? step : step with { Trainable = 0, NonTrainable = step.NonTrainable + step.Trainable };
+
+    static Step GroupNormRule(GroupNorm g, Seq<int> input, string path)
+    {
+        if (input.Count is not (1 or 3))
+            return Step.Recover(path, $"group_norm needs a (features) or (channels, height, width) input but gets {Format.Shape(input)} — add a Flatten layer first", input);
+        var channels = input[0];
+        if (channels % g.Groups != 0)
+        {
+            var divisors = Enumerable.Range(1, channels).Where(d => channels % d == 0).ToList();
+            var near = divisors.OrderBy(d => Math.Abs(d - g.Groups)).ThenBy(d => d).First();
+            return Step.Recover(ProblemPath.Join(path, "groups"),
+                $"{Format.Number(g.Groups)} groups do not divide the {Format.Number(channels)} channels of the input {Format.Shape(input)} — use a divisor of {Format.Number(channels)} such as {Format.Number(near)}", input);
+        }
+        if (input.Count == 1 && channels / g.Groups == 1)
+            return Step.Recover(ProblemPath.Join(path, "groups"),
+                $"{Format.Number(g.Groups)} groups of a flat {Format.Number(channels)}-feature input hold one value each, which cannot be normalised — use fewer groups", input);
+        return Params(path, input, g.Affine ? 2 * channels : 0, 0);
+    }
 
     static Step ConvRule(Conv2D c, Seq<int> input, string path)
     {

@@ -49,9 +49,16 @@ public static class Summary
     {
         Activation a when a.Kind == ActivationKind.LeakyRelu => $"Activation: leaky_relu {Format.Number(a.ResolvedAlpha)}",
         Activation a => $"Activation: {a.KindText}",
-        BatchNorm b when b.Convention == BnConvention.Window =>
-            $"BatchNorm: window {Format.Number(b.Window)}{(b.Implementation == BnImplementation.Scratch ? ", scratch" : "")}",
-        BatchNorm b => $"BatchNorm: {b.ConventionName}{(b.Implementation == BnImplementation.Scratch ? ", scratch" : "")}",
-        _ => layer.GetType().Name,
+        BatchNorm b => $"BatchNorm: {(b.Convention == BnConvention.Window ? $"window {Format.Number(b.Window)}" : b.ConventionName)}"
+                       + (b.Implementation == BnImplementation.Scratch ? ", scratch" : "")
+                       + (b.VirtualBatchSize is int v ? $", ghost {Format.Number(v)}" : "")
+                       + (b.Renorm is { } r ? $", renorm r≤{Format.Number(r.RMax)} d≤{Format.Number(r.DMax)}" : "")
+                       + Frozen(b),
+        GroupNorm g => $"GroupNorm: {Format.Number(g.Groups)} groups{Frozen(g)}",
+        InstanceNorm n => $"InstanceNorm{(n.TrackRunningStats ? ": tracked" : "")}{Frozen(n)}",
+        Noise n => $"Noise: mean±{Format.Number(n.MeanStd)} scale±{Format.Number(n.ScaleStd)} every {Format.Number(n.Every)}",
+        _ => layer.GetType().Name + Frozen(layer),
     };
+
+    static string Frozen(Layer layer) => layer.Trainable ? "" : ", frozen";
 }

@@ -38,6 +38,9 @@ public sealed class CompiledNetwork : Module
 
     public IEnumerable<BatchNormLayer> BatchNormLayers => layers.OfType<BatchNormLayer>();
 
+    /// <summary>The parameters an optimizer trains: every parameter of a layer that is not <c>trainable: false</c>.</summary>
+    public IEnumerable<Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad);
+
     /// <summary>The whole network, softmax included.</summary>
     public override Tensor forward(Tensor input) => Run(input, layers.Length, null);
 

@@ -27,7 +27,11 @@ public static class Interpreter
                 foreach (var layer in shape.Layers)
                 {
                     var name = shape.NameOf(layer.Index);
-                    modules.Add((name, CompileLayer(layer, name, device ?? CPU)));
+                    var module = CompileLayer(layer, name, device ?? CPU);
+                    modules.Add((name, module));
+                    // trainable: false — no gradient, and the optimizer is given only parameters that require one.
+                    if (!layer.Layer.Trainable)
+                        foreach (var p in module.parameters()) p.requires_grad_(false);
                 }
                 return new CompiledNetwork(shape, modules);
             }
@@ -70,6 +74,9 @@ public static class Interpreter
         Core.Networks.Flatten => nn.Flatten(),
         Core.Networks.Dropout d => nn.Dropout(d.Rate),
         LayerNorm l => new LayerNormLayer(s.Input.Map(i => (long)i).ToArray(), l.Epsilon, l.Affine, name, device),
+        GroupNorm g => new GroupNormLayer(g.Groups, s.Input[0], g.Epsilon, g.Affine, name, device),
+        InstanceNorm i => new InstanceNormLayer(i, s.Input[0], name, device),
+        Noise z => new NoiseLayer(z, s.Input[0], s.Input.Count, name, device),
         _ => throw new NotSupportedException($"layer {name}: no compile case for {s.Layer.GetType().Name}"),
     };
 

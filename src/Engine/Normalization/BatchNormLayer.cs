@@ -91,15 +91,121 @@ public sealed class BatchNormLayer : Module
         CheckInput(shape);
         // An empty batch gives an empty output and leaves the statistics alone.
         if (shape[0] == 0) return input.clone();
-        var useBatchStatistics = training || stats is null;
-        var valuesPerChannel = input.numel() / Channels;
+        var estimating = precise is not null;
+        var useBatchStatistics = training || stats is null || estimating;
+        // Ghost BN: chunks of virtualBatchSize, each a batch of its own (its statistics, its running-statistics update).
+        if (useBatchStatistics && Spec.VirtualBatchSize is int v && shape[0] > v)
+        {
+            var chunks = input.split(v, 0);
+            var outputs = new List<Tensor>(chunks.Length);
+            try
+            {
+                foreach (var chunk in chunks) outputs.Add(Batch(chunk, useBatchStatistics: true, estimating));
+                return torch.cat(outputs, 0);
+            }
+            finally
+            {
+                foreach (var t in outputs) t.Dispose();
+                foreach (var t in chunks) t.Dispose();
+            }
+        }
+        return Batch(input, useBatchStatistics, estimating);
+    }
+
+    /// <summary>One (virtual) batch: BN, or Batch Renormalization when training with renorm.</summary>
+    private Tensor Batch(Tensor x, bool useBatchStatistics, bool estimating)
+    {
+        var valuesPerChannel = x.numel() / Channels;
         if (useBatchStatistics && valuesPerChannel <= 1)
             throw new LayerException(GetName(),
-                $"a training batch needs more than one value per channel (input [{string.Join(", ", shape)}]) — use a batch size > 1, or eval() to normalise with the running statistics");
-        var updateStatistics = training && stats is not null;
+                $"a training batch needs more than one value per channel (input [{string.Join(", ", x.shape)}]) — use a batch size > 1" +
+                (Spec.VirtualBatchSize is int v ? $" and a virtualBatchSize > 1 (got {v}) that leaves no chunk of one sample" : "") +
+                ", or eval() to normalise with the running statistics");
+        if (estimating) precise!.Add(x, reduceDims, valuesPerChannel);
+        var updateStatistics = training && stats is not null && !estimating;
+        if (updateStatistics && Spec.Renorm is { } renorm) return Renormalised(x, renorm, valuesPerChannel);
         return Spec.Implementation == BnImplementation.Native
-            ? Native(input, useBatchStatistics, updateStatistics, valuesPerChannel)
-            : Scratch(input, useBatchStatistics, updateStatistics, valuesPerChannel);
+            ? Native(x, useBatchStatistics, updateStatistics, valuesPerChannel)
+            : Scratch(x, useBatchStatistics, updateStatistics, valuesPerChannel);
+    }
+
+    /// <summary>
+    /// Batch Renormalization (Ioffe 2017, Algorithm 1), composed from tensor ops for either implementation:
+    /// x̂ = (x − μ_B)·(σ²_B + ε)^-½ · r + d, r = clip(√(σ²_B + ε)/√(v + ε), 1/rMax, rMax), d = clip((μ_B − μ)/√(v + ε), −dMax, dMax)
+    /// with μ, v the running statistics before this batch's update and (rMax, dMax) the schedule's at num_batches_tracked.
+    /// r and d are computed without autograd (the paper's stop_gradient), so with r = 1, d = 0 this is BN in output and gradient.
+    /// </summary>
+    private Tensor Renormalised(Tensor x, BatchRenorm renorm, long n)
+    {
+        var eps = Spec.ResolvedEpsilon;
+        var (rMax, dMax) = renorm.LimitsAt(stats!.BatchesTracked);
+        using var mean = x.mean(reduceDims, keepdim: true);
+        using var centered = x - mean;
+        using var squared = centered * centered;
+        using var variance = squared.mean(reduceDims, keepdim: true);
+        using var inv = (variance + eps).rsqrt();
+        using var bn = centered * inv;
+        Tensor r, d;
+        using (torch.no_grad())
+        {
+            using var rm = stats.Mean.view(broadcastShape);
+            using var rv = stats.Var.view(broadcastShape);
+            using var sigma = (rv + eps).sqrt();
+            using var ratio = ((variance + eps) / (rv + eps)).sqrt();
+            r = ratio.clamp(1.0 / rMax, rMax);
+            using var shift = (mean - rm) / sigma;
+            d = shift.clamp(-dMax, dMax);
+            using var m = mean.reshape(Channels);
+            using var v = variance.reshape(Channels);
+            stats.Update(m, v, n);
+        }
+        Tensor xhat;
+        using (r)
+        using (d)
+        using (var scaled = bn * r)
+            xhat = scaled + d;
+        if (weight is null || bias is null) return xhat;
+        using (xhat)
+        using (var g = weight.view(broadcastShape))
+        using (var b = bias.view(broadcastShape))
+        using (var gx = xhat * g)
+            return gx + b;
+    }
+
+    private PreciseAccumulator? precise;
+
+    /// <summary>
+    /// Precise BN (Wu &amp; Johnson 2021): from now on every forward normalises with the batch's (or chunk's) own
+    /// statistics, leaves the running statistics alone and accumulates the exact moments of every value it sees.
+    /// <see cref="EndPreciseStatistics"/> turns them into running statistics.
+    /// </summary>
+    public void BeginPreciseStatistics()
+    {
+        if (stats is null) throw new LayerException(GetName(), "has no running statistics to re-estimate (trackRunningStats: false)");
+        precise?.Dispose();
+        precise = new PreciseAccumulator(Channels, stats.Mean.device);
+    }
+
+    /// <summary>
+    /// Replaces the running mean and variance by the population statistics of every value seen since
+    /// <see cref="BeginPreciseStatistics"/>: the mean, and the variance stored as the convention stores it (keras biased,
+    /// the others unbiased, × M/(M−1) over the M values per channel). num_batches_tracked is left as training left it.
+    /// </summary>
+    public void EndPreciseStatistics()
+    {
+        if (precise is null) throw new InvalidOperationException($"{GetName()}: no precise-statistics pass was begun");
+        using var acc = precise;
+        precise = null;
+        if (acc.Count < 2) throw new LayerException(GetName(), "precise BN saw fewer than two values per channel");
+        var (mean, varBiased) = acc.Result();
+        var scale = Spec.Convention == BnConvention.Keras ? 1.0 : (double)acc.Count / (acc.Count - 1);
+        using var _ = no_grad();
+        using var m = mean.to_type(stats!.Mean.dtype);
+        using var v = (varBiased * scale).to_type(stats.Var.dtype);
+        stats.Mean.copy_(m);
+        stats.Var.copy_(v);
+        mean.Dispose();
+        varBiased.Dispose();
     }
 
     private Tensor Native(Tensor x, bool useBatchStatistics, bool updateStatistics, long n)
@@ -184,6 +290,7 @@ public sealed class BatchNormLayer : Module
             weight?.Dispose();
             bias?.Dispose();
             stats?.Dispose();
+            precise?.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -72,8 +72,10 @@ public static class Trainer
 
         var trainStart = clock.Elapsed.TotalSeconds;
         var lastProgress = 0.0;
+        var epochsStarted = 0;
         for (var epoch = 0; step < config.TotalSteps && status == RunStatus.Complete; epoch++)
         {
+            epochsStarted = epoch + 1;
             train.Shuffle(config.Seed, epoch);
             for (var b = 0; b < train.BatchCount && step < config.TotalSteps; b++)
             {
@@ -142,8 +144,12 @@ public static class Trainer
         trainSeconds += clock.Elapsed.TotalSeconds - trainStart;
         // A cancelled run still reports where it stood, so the kept results say how far it got.
         if (status == RunStatus.Cancelled && windowSamples > 0) EvaluateNow();
+        // Precise BN after a complete run: the next epoch's shuffle supplies the batches.
+        var precise = status == RunStatus.Complete && config.PreciseBnBatches > 0
+            ? PreciseBn.Run(net, data, config.BatchSize, config.PreciseBnBatches, config.Seed, epochsStarted, evaluator, device)
+            : null;
         var wall = clock.Elapsed.TotalSeconds;
         return new TrainingOutcome(status, step, Epoch(), divergedAt, testAcc, testLoss, bestVal, lastTrainAccuracy, wall,
-            trainSeconds, trainSeconds > 0 ? seen / trainSeconds : 0);
+            trainSeconds, trainSeconds > 0 ? seen / trainSeconds : 0, precise);
     }
 }

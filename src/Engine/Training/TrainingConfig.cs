@@ -5,7 +5,8 @@ namespace NormLab.Engine.Training;
 /// from globals. <paramref name="TotalSteps"/> counts optimizer steps (epochs are converted by the caller:
 /// epochs × ⌈train / batch⌉, Keras keeps the last partial batch). <paramref name="EvalEvery"/> = 0 means once per epoch;
 /// the end of training is always evaluated. <paramref name="Phases"/>: when set, the trainer adds each step's phase times
-/// to it (the benchmark's <c>--profile</c>); null reads no clock inside the step.
+/// to it (the benchmark's <c>--profile</c>); null reads no clock inside the step. <paramref name="PreciseBnBatches"/> &gt; 0:
+/// after a complete run, precise BN over that many training batches (<see cref="PreciseBn"/>).
 /// </summary>
 public sealed record TrainingConfig(
     int BatchSize,
@@ -16,7 +17,8 @@ public sealed record TrainingConfig(
     IReadOnlyList<ProbeRequest> Probes,
     int EvalBatchSize = 1000,
     Device? Device = null,
-    StepPhases? Phases = null);
+    StepPhases? Phases = null,
+    int PreciseBnBatches = 0);
 
 /// <summary>The kinds of probes: what a researcher looks at inside a network while it trains.</summary>
 public enum ProbeKind

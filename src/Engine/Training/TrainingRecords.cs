@@ -36,4 +36,5 @@ public sealed record TrainingOutcome(
     double? FinalTrainAccuracy,
     double WallSeconds,
     double TrainSeconds,
-    double ImagesPerSecond);
+    double ImagesPerSecond,
+    PreciseBnOutcome? PreciseBn = null);

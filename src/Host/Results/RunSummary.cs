@@ -12,6 +12,12 @@ public enum RunStatus
     Failed,
 }
 
+/// <summary>
+/// summary.json "preciseBn": the evaluation with precise BN statistics (re-estimated after training over
+/// <see cref="Batches"/> training batches); the summary's own testAccuracy is the convention's running statistics.
+/// </summary>
+public sealed record PreciseBnResult(int Batches, double? TestAccuracy, double? TestLoss, double? ValAccuracy, double? ValLoss);
+
 /// <summary>Parameter counts as Keras reports them (summary.json "params").</summary>
 public sealed record ParamCounts(long Total, long Trainable, long NonTrainable);
 
@@ -51,6 +57,9 @@ public sealed record RunSummary
     /// <summary>libtorch's version (<c>torch.__version__</c>), e.g. 2.10.0+cpu.</summary>
     public string? LibtorchVersion { get; init; }
 
+    /// <summary>With <c>preciseBn</c>: the evaluation with re-estimated statistics (null otherwise, and for runs that did not complete).</summary>
+    public PreciseBnResult? PreciseBn { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }
 }
@@ -79,6 +88,9 @@ public static class SummaryJson
         WallSeconds = Finite(s.WallSeconds) ?? 0,
         SecondsPerEpoch = Finite(s.SecondsPerEpoch),
         ImagesPerSecond = Finite(s.ImagesPerSecond),
+        PreciseBn = s.PreciseBn is { } p
+            ? p with { TestAccuracy = Finite(p.TestAccuracy), TestLoss = Finite(p.TestLoss), ValAccuracy = Finite(p.ValAccuracy), ValLoss = Finite(p.ValLoss) }
+            : null,
     };
 
     private static double? Finite(double? v) => v is double d && double.IsFinite(d) ? d : null;

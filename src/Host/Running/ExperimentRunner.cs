@@ -56,7 +56,8 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             var splits = data.RightToSeq().Head();
             var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
                 plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
-                plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan), plan.Device);
+                plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan), plan.Device,
+                plan.PreciseBn.Map(p => p.Batches).IfNone(0));
             // The run's own normlab.log: its log lines and progress, closed (renamed into place) before its summary.json.
             var runLog = logs?.OpenRun(runDir);
             var ticker = progress.Start(job.Label, job.TotalSteps);

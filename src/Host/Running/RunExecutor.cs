@@ -48,9 +48,10 @@ public static class RunExecutor
         {
             var device = DeviceResolution.Torch(job.Device);
             using var net = Interpreter.CompileValid(job.Network, (ulong)job.Seed, device);
-            using var optimizer = OptimizerFactory.Create(job.Optimizer, net.parameters());
+            // Only what may train: layers with trainable: false (trainOnly) never reach the optimizer.
+            using var optimizer = OptimizerFactory.Create(job.Optimizer, net.TrainableParameters());
             var config = new TrainingConfig(job.BatchSize, job.TotalSteps, job.EvalEvery, (ulong)job.Seed, job.Threads,
-                ProbeResolver.Resolve(job.Network, job.Probes), Device: device);
+                ProbeResolver.Resolve(job.Network, job.Probes), Device: device, PreciseBnBatches: job.PreciseBnBatches);
             TrainingOutcome outcome;
             using (var writer = new RunResultsWriter(runDir, ticker.Update, new TensorBoardLog(runDir, net)))
                 outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);
@@ -81,6 +82,9 @@ public static class RunExecutor
                 WallSeconds = outcome.WallSeconds,
                 SecondsPerEpoch = epochs > 0 ? outcome.TrainSeconds / epochs : null,
                 ImagesPerSecond = outcome.ImagesPerSecond,
+                PreciseBn = outcome.PreciseBn is { } p
+                    ? new PreciseBnResult(p.Batches, p.TestAccuracy, p.TestLoss, p.ValAccuracy, p.ValLoss)
+                    : null,
             };
         }
         catch (LayerException e)

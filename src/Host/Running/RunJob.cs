@@ -21,7 +21,8 @@ public sealed record RunJob(
     Seq<ProbeSpec> Probes,
     int Threads,
     string ResolvedConfigYaml,
-    DeviceKind Device = DeviceKind.Cpu)
+    DeviceKind Device = DeviceKind.Cpu,
+    int PreciseBnBatches = 0)
 {
     public string Label => $"{Experiment}/{Variant}/seed-{Seed}";
 }

@@ -25,7 +25,7 @@ public sealed class ExperimentReader
     public static Seq<string> FileKeys => Seq("datasets", "models", "defaults", "experiments");
 
     public static Seq<string> ExperimentKeys => Seq("name", "description", "dataset", "model", "optimizer", "loss", "batchSize",
-        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "reported");
+        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "reported", "trainOnly", "preciseBn");
 
     public static Seq<string> DefaultKeys => Seq("seeds", "threads", "device", "batchSize", "evalEvery", "loss");
 
@@ -141,15 +141,38 @@ public sealed class ExperimentReader
         var device = DeviceOf(m) ?? defaults.Device;
         var probes = m["probes"] is { } pn ? spec.Probes(pn, m.PathOf("probes")) : Seq<ProbeSpec>();
         var reported = m["reported"] is { } rn ? Reported(rn, m.PathOf("reported")) : Map<string, ReportedResult>();
+        var trainOnly = m["trainOnly"] is { } tn ? TrainOnly(r, tn, m.PathOf("trainOnly")) : Seq<string>();
+        var precise = m["preciseBn"] is { } pb ? PreciseBn(r, pb, m.PathOf("preciseBn")) : null;
         Seq<VariantSpec>? variants = Seq<VariantSpec>();
         if (m["variants"] is { } vn && model is not null && optimizer is not null)
             variants = Variants(vn, m.PathOf("variants"), model, optimizer);
         if (r.Problems.Count != before || dataset is null || model is null || optimizer is null || budget is null
-            || seeds is null || probes is null || reported is null || variants is null)
+            || seeds is null || probes is null || reported is null || variants is null || trainOnly is null
+            || (m.Has("preciseBn") && precise is null))
             return null;
         return new ExperimentSpec(name, dataset, model, optimizer, budget.Value.IfNone(() => new Budget.Epochs(1)), description,
             loss, batchSize, evalEvery is int ev ? Some(ev) : None, seeds.Value, threads is int t ? Some(t) : None, probes.Value,
-            variants.Value, reported.Value, device is DeviceKind dk ? Some(dk) : None);
+            variants.Value, reported.Value, device is DeviceKind dk ? Some(dk) : None, trainOnly.Value,
+            precise is null ? None : Some(precise));
+    }
+
+    /// <summary><c>trainOnly: [batch_norm]</c> — a list of layer kinds.</summary>
+    public static Seq<string>? TrainOnly(YamlReader r, YamlNode node, string path)
+    {
+        var list = r.List(node, path, "[batch_norm]");
+        if (list is null) return null;
+        var kinds = list.Children.Select((n, i) => r.Scalar(n, ProblemPath.Index(path, i), "a layer kind")).ToList();
+        if (kinds.Count == 0) { r.Error(path, "must list at least one layer kind (leave it out to train every layer)"); return null; }
+        return kinds.Any(k => k is null) ? null : kinds.Select(k => k!.Trim()).ToSeq().Strict();
+    }
+
+    /// <summary><c>preciseBn: {batches: 200}</c>.</summary>
+    public static PreciseBnSpec? PreciseBn(YamlReader r, YamlNode node, string path)
+    {
+        var m = r.Mapping(node, path, "preciseBn", Seq1("batches"));
+        if (m is null) return null;
+        m.Required("batches", " (training batches to re-estimate the BN statistics over)");
+        return m.Int("batches") is int b ? new PreciseBnSpec(b) : null;
     }
 
     Map<string, ReportedResult>? Reported(YamlNode node, string path) =>
@@ -165,7 +188,8 @@ public sealed class ExperimentReader
         });
 
     /// <summary>Experiment keys that a variant may not change: they describe the experiment as a whole.</summary>
-    static readonly Seq<string> WholeExperimentKeys = Seq("name", "seeds", "threads", "device", "loss", "variants", "reported");
+    static readonly Seq<string> WholeExperimentKeys = Seq("name", "seeds", "threads", "device", "loss", "variants", "reported",
+        "trainOnly", "preciseBn");
 
     Seq<VariantSpec>? Variants(YamlNode node, string path, ModelSpec baseModel, OptimizerSpec baseOptimizer)
     {

@@ -136,6 +136,12 @@ public static class SpecWriter
 
     static void AddBudget(YamlMappingNode m, Budget b) => m.Add(b.Key, Number(b.Value));
 
+    static void AddTrainOnlyAndPreciseBn(YamlMappingNode m, Seq<string> trainOnly, Option<PreciseBnSpec> precise)
+    {
+        if (!trainOnly.IsEmpty) m.Add("trainOnly", Flow(trainOnly.Map(k => (YamlNode)Text(k))));
+        precise.IfSome(p => m.Add("preciseBn", FlowMap(("batches", Number(p.Batches)))));
+    }
+
     public static YamlMappingNode Experiment(ExperimentSpec e)
     {
         var m = Map(("name", Text(e.Name)), ("description", Text(e.Description)), ("dataset", Text(e.Dataset)),
@@ -146,6 +152,7 @@ public static class SpecWriter
         m.Add("seeds", Flow(e.Seeds.Map(s => (YamlNode)Number(s))));
         e.Threads.IfSome(t => m.Add("threads", Number(t)));
         e.Device.IfSome(d => m.Add("device", Text(d.Name())));
+        AddTrainOnlyAndPreciseBn(m, e.TrainOnly, e.PreciseBn);
         if (!e.Probes.IsEmpty) m.Add("probes", Probes(e.Probes));
         if (!e.Variants.IsEmpty)
         {
@@ -210,6 +217,7 @@ public static class SpecWriter
         m.Add("probes", Probes(p.Probes));
         p.Threads.IfSome(t => m.Add("threads", Number(t)));
         m.Add("device", Text(p.Device.Name()));
+        AddTrainOnlyAndPreciseBn(m, p.TrainOnly, p.PreciseBn);
         p.Reported.IfSome(r => m.Add("reported", Reported(r)));
         return m;
     }

@@ -89,7 +89,7 @@ public static class YamlDocuments
     public static string WriteRunPlan(RunPlan plan) => SpecWriter.Emit(SpecWriter.RunPlan(plan));
 
     static readonly Seq<string> RunPlanKeys = Seq("experiment", "variant", "seed", "description", "dataset", "model", "optimizer",
-        "loss", "batchSize", "epochs", "steps", "evalEvery", "probes", "threads", "device", "reported");
+        "loss", "batchSize", "epochs", "steps", "evalEvery", "probes", "threads", "device", "reported", "trainOnly", "preciseBn");
 
     /// <summary>Reads a run's config.yaml back (the inverse of <see cref="WriteRunPlan"/>).</summary>
     public static Either<Seq<LocatedProblem>, RunPlan> ReadRunPlan(string text) =>
@@ -127,11 +127,13 @@ public static class YamlDocuments
                 var w = rm.Double("wallSeconds");
                 reported = new ReportedResult(a is double av ? Some(av) : None, w is double wv ? Some(wv) : None);
             }
+            var trainOnly = m["trainOnly"] is { } tn ? ExperimentReader.TrainOnly(r, tn, m.PathOf("trainOnly")) : Seq<string>();
+            var precise = m["preciseBn"] is { } pb ? ExperimentReader.PreciseBn(r, pb, m.PathOf("preciseBn")) : null;
             if (r.HasProblems || dataset is null || datasetName is null || network is null || optimizer is null || probes is null
-                || seed is null || batch is null || budget is null) return null;
+                || seed is null || batch is null || budget is null || trainOnly is null) return null;
             return new RunPlan(m.Text("experiment") ?? "", m.Text("description") ?? "", m.Text("variant") ?? "", seed.Value, network,
                 datasetName, dataset, optimizer, m.Text("loss") ?? ExperimentSpec.CrossEntropy, batch.Value, budget,
                 evalEvery is int ev ? Some(ev) : None, probes.Value, threads is int t ? Some(t) : None,
-                reported is null ? None : Some(reported), device);
+                reported is null ? None : Some(reported), device, trainOnly.Value, precise is null ? None : Some(precise));
         });
 }

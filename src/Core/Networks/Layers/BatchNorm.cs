@@ -36,6 +36,11 @@ public enum BnImplementation
 /// conventions use a momentum — note they mean opposite things by it (torch weighs the new batch by m, keras the old value).</param>
 /// <param name="Epsilon">Null means the convention's default (<see cref="ResolvedEpsilon"/>).</param>
 /// <param name="Window">N of the window convention (ignored by the others).</param>
+/// <param name="VirtualBatchSize">Ghost BN (Hoffer, Hubara &amp; Soudry 2017): in training the batch is split into
+/// consecutive chunks of this many samples, each normalised with its own statistics, and each chunk feeds the running
+/// statistics as one batch of the convention (k chunks = k updates, <c>num_batches_tracked</c> rises by k) — exactly
+/// what k separate BN calls on the chunks do. Null: the whole batch. Inference is unchanged (running statistics).</param>
+/// <param name="Renorm">Batch Renormalization (Ioffe 2017); null: plain BN.</param>
 public sealed record BatchNorm(
     BnConvention Convention = BnConvention.Torch,
     double? Momentum = null,
@@ -44,7 +49,9 @@ public sealed record BatchNorm(
     bool TrackRunningStats = true,
     BnImplementation Implementation = BnImplementation.Native,
     int Window = 5,
-    string? Name = null) : Layer(Name)
+    string? Name = null,
+    int? VirtualBatchSize = null,
+    BatchRenorm? Renorm = null) : Layer(Name)
 {
     public override string KindName => "batch_norm";
 
@@ -92,6 +99,44 @@ public sealed record BatchNorm(
              + epsilon
              + Checks.Defined(path, "implementation", Implementation)
              + Checks.Positive(path, "window", Window)
+             + (VirtualBatchSize is int v ? Checks.Positive(path, "virtualBatchSize", v) : Seq<Problem>())
+             + (Renorm is { } r ? r.Problems(ProblemPath.Join(path, "renorm"), TrackRunningStats) : Seq<Problem>())
              + Checks.Name(path, Name);
+    }
+}
+
+/// <summary>
+/// Batch Renormalization (Ioffe 2017, "Batch Renormalization: Towards Reducing Minibatch Dependence in Batch-Normalized
+/// Models", Algorithm 1): in training x̂ = (x − μ_B)/σ_B · r + d with σ_B = √(σ²_B + ε), σ = √(running var + ε),
+/// r = clip(σ_B/σ, 1/rMax, rMax) and d = clip((μ_B − μ)/σ, −dMax, dMax), r and d constants in the backward pass. The
+/// limits follow a schedule over the layer's training updates t (its <c>num_batches_tracked</c> before the update):
+/// plain BN (rMax 1, dMax 0) while t &lt; WarmupSteps, then rMax 1 → RMax and dMax 0 → DMax linearly over RampSteps, then
+/// the given limits. The paper's final limits are rMax 3, dMax 5 (the defaults). Inference is BN's (running statistics).
+/// </summary>
+public sealed record BatchRenorm(double RMax = 3, double DMax = 5, int WarmupSteps = 0, int RampSteps = 0)
+{
+    /// <summary>The (rMax, dMax) in force at training update <paramref name="t"/> (0-based).</summary>
+    public (double RMax, double DMax) LimitsAt(long t)
+    {
+        if (t < WarmupSteps) return (1, 0);
+        if (t >= (long)WarmupSteps + RampSteps) return (RMax, DMax);
+        var f = (double)(t - WarmupSteps) / RampSteps;
+        return (1 + (RMax - 1) * f, DMax * f);
+    }
+
+    public Seq<Problem> Problems(string path, bool trackRunningStats)
+    {
+        var problems = Seq<Problem>();
+        if (!(RMax >= 1 && double.IsFinite(RMax)))
+            problems = problems.Add(new Problem(ProblemPath.Join(path, "rMax"), $"must be >= 1 (got {Format.Number(RMax)}) — r is clipped to [1/rMax, rMax]; rMax 1 means r = 1"));
+        if (!(DMax >= 0 && double.IsFinite(DMax)))
+            problems = problems.Add(new Problem(ProblemPath.Join(path, "dMax"), $"must be >= 0 (got {Format.Number(DMax)}) — d is clipped to [−dMax, dMax]; dMax 0 means d = 0"));
+        if (WarmupSteps < 0)
+            problems = problems.Add(new Problem(ProblemPath.Join(path, "warmupSteps"), $"must be >= 0 (got {Format.Number(WarmupSteps)})"));
+        if (RampSteps < 0)
+            problems = problems.Add(new Problem(ProblemPath.Join(path, "rampSteps"), $"must be >= 0 (got {Format.Number(RampSteps)})"));
+        if (!trackRunningStats)
+            problems = problems.Add(new Problem(path, "needs running statistics (r and d compare the batch with them) — remove trackRunningStats: false or renorm"));
+        return problems;
     }
 }

@@ -18,4 +18,11 @@ public abstract record Layer(string? Name)
     /// path, e.g. <c>layers[4]</c>). Shape problems are <see cref="ShapeInference"/>'s.
     /// </summary>
     public abstract Seq<Problem> FieldProblems(string path);
+
+    /// <summary>
+    /// False freezes the layer's parameters (Keras' <c>trainable</c>): the optimizer never sees them, so they keep their
+    /// initial values bit for bit, and the summary counts them as non-trainable. BN running statistics are buffers, not
+    /// parameters, and still follow the training batches. Every kind accepts it (<c>trainable: false</c> in YAML).
+    /// </summary>
+    public bool Trainable { get; init; } = true;
 }
