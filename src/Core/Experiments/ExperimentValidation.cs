@@ -234,11 +234,15 @@ public static class ExperimentValidation
         _ => false,
     };
 
-    /// <summary><c>trainOnly</c>: every layer of another kind becomes <c>trainable: false</c> (an empty list changes nothing).</summary>
+    /// <summary><c>trainOnly</c>: every layer of another kind that has parameters becomes <c>trainable: false</c> (an empty list
+    /// changes nothing; layers without parameters are left as they are, so config.yaml marks exactly what is frozen).</summary>
     public static Network Freeze(Network network, Seq<string> trainOnly) =>
         trainOnly.IsEmpty
             ? network
-            : network with { Layers = network.Layers.Map(l => trainOnly.Contains(l.KindName) ? l : l with { Trainable = false }).Strict() };
+            : network with
+            {
+                Layers = network.Layers.Map(l => trainOnly.Contains(l.KindName) || !HasParameters(l) ? l : l with { Trainable = false }).Strict(),
+            };
 
     /// <summary>Each listed kind must be a layer kind, be in the network, and together they must leave something to train.</summary>
     public static Seq<Problem> TrainOnlyProblems(Seq<string> trainOnly, Network network, string path, Option<string> variant)

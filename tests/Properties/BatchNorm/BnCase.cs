@@ -81,7 +81,7 @@ public static class BnGen
     static Gen<double> LogUniform(double lo, double hi) =>
         Gen.Choose((int)(lo * 1000), (int)(hi * 1000)).Select(e => Math.Pow(10, e / 1000.0));
 
-    static Gen<NormLab.Core.Networks.BatchNorm> Specs(BnGenOptions o) =>
+    public static Gen<NormLab.Core.Networks.BatchNorm> Specs(BnGenOptions o) =>
         from convention in Gen.Elements(o.Conventions)
         from impl in Gen.Elements(BnImplementation.Native, BnImplementation.Scratch)
         from eps in Gen.Frequency((5, Gen.Constant<double?>(null)), (1, Gen.Elements<double?>(1e-1, 1e-3, 1e-7)))
@@ -94,7 +94,7 @@ public static class BnGen
             Epsilon: eps, Implementation: impl, Window: window);
 
     /// <summary>A channel's (offset, scale): scale 1e-3..1e3; offset 0, ±1e-3..1e3 or exactly ±1e3 (clamped to κ in float32).</summary>
-    static Gen<(double Offset, double Scale)> Channel(Precision p, double maxCondition) =>
+    public static Gen<(double Offset, double Scale)> Channel(Precision p, double maxCondition) =>
         from scale in LogUniform(-3, 3)
         from magnitude in Gen.Frequency((1, Gen.Constant(0.0)), (3, LogUniform(-3, 3)), (1, Gen.Constant(1e3)))
         from negative in Gen.Elements(false, true)
