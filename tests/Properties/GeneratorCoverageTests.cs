@@ -44,8 +44,11 @@ public class GeneratorCoverageTests
     {
         var nets = Sample(NetworkGen.Valid(), 1000);
         var kinds = nets.SelectMany(g => g.Network.Layers).Select(l => l.KindName).ToHashSet();
-        Assert.Equal(new[] { "activation", "avg_pool", "batch_norm", "conv2d", "dense", "dropout", "flatten", "layer_norm", "max_pool" },
+        Assert.Equal(new[] { "activation", "avg_pool", "batch_norm", "conv2d", "dense", "dropout", "flatten", "group_norm", "instance_norm",
+                "layer_norm", "max_pool", "noise" },
             kinds.Order().ToArray());
+        Assert.Contains(nets, g => g.Network.Layers.Exists(l => l is NormLab.Core.Networks.BatchNorm { VirtualBatchSize: not null }));
+        Assert.Contains(nets, g => g.Network.Layers.Exists(l => l is NormLab.Core.Networks.BatchNorm { Renorm: not null }));
         Assert.Contains(nets, g => g.Network.InputShape.Count == 1);
         Assert.Contains(nets, g => g.Network.InputShape.Count == 3);
         Assert.Contains(nets, g => g.Network.Layers.Exists(l => l is Conv2D { ResolvedPadding: Padding.Same }));
@@ -65,6 +68,8 @@ public class GeneratorCoverageTests
             "dense before flatten on a rank-3 input", "softmax on a rank-3 input", "padding same with stride 2",
             "padding same with an even kernel", "negative padding", "conv2d on a flat input", "pooling on a flat input",
             "non-positive input axis", "more than 3 input axes", "empty network name", "two layers with one name",
+            "renorm rMax < 1", "renorm dMax < 0", "non-positive virtualBatchSize", "groups not dividing the channels",
+            "instance_norm on a flat input",
         ];
         Assert.Equal(expected.Order().ToArray(), defects.Order().ToArray());
     }

@@ -29,7 +29,10 @@ public static class InvalidNetworkGen
             Gen.Elements("has space", "semi;colon", "").Select(n => ((Layer)new Activation(ActivationKind.Relu, Name: n), "bad layer name", ".name")),
             Gen.Constant(((Layer)new Activation(ActivationKind.Tanh, Alpha: 0.2), "alpha on a non-leaky activation", ".alpha")),
             Gen.Constant(((Layer)new Activation(ActivationKind.LeakyRelu, Alpha: -1), "negative leaky_relu alpha", ".alpha")),
-            Gen.Constant(((Layer)new Conv2D(0, 1), "zero filters", ".filters")));
+            Gen.Constant(((Layer)new Conv2D(0, 1), "zero filters", ".filters")),
+            Gen.Elements(0.5, 0.0, double.NaN).Select(r => ((Layer)new NormLab.Core.Networks.BatchNorm(Renorm: new BatchRenorm(r)), "renorm rMax < 1", ".renorm.rMax")),
+            Gen.Elements(-1.0, -1e-3).Select(d => ((Layer)new NormLab.Core.Networks.BatchNorm(Renorm: new BatchRenorm(DMax: d)), "renorm dMax < 0", ".renorm.dMax")),
+            Gen.Choose(-2, 0).Select(v => ((Layer)new NormLab.Core.Networks.BatchNorm(VirtualBatchSize: v), "non-positive virtualBatchSize", ".virtualBatchSize")));
 
     static Gen<(Layer Layer, string Defect, string Field)> ForImage(int[] s) =>
         Gen.OneOf(
@@ -39,12 +42,14 @@ public static class InvalidNetworkGen
             Gen.Constant(((Layer)new Activation(ActivationKind.Softmax), "softmax on a rank-3 input", "")),
             Gen.Constant(((Layer)new Conv2D(2, 3, 2, new Padding.Same()), "padding same with stride 2", ".padding")),
             Gen.Constant(((Layer)new Conv2D(2, 2, 1, new Padding.Same()), "padding same with an even kernel", ".padding")),
-            Gen.Constant(((Layer)new Conv2D(2, 1, 1, new Padding.Explicit(-1)), "negative padding", ".padding")));
+            Gen.Constant(((Layer)new Conv2D(2, 1, 1, new Padding.Explicit(-1)), "negative padding", ".padding")),
+            Gen.Constant(((Layer)new GroupNorm(s[0] + 1), "groups not dividing the channels", ".groups")));
 
     static Gen<(Layer Layer, string Defect, string Field)> ForFlat =>
         Gen.OneOf(
             Gen.Constant(((Layer)new Conv2D(2, 1), "conv2d on a flat input", "")),
-            Gen.Elements(false, true).Select(max => (max ? (Layer)new MaxPool(1) : new AvgPool(1), "pooling on a flat input", "")));
+            Gen.Elements(false, true).Select(max => (max ? (Layer)new MaxPool(1) : new AvgPool(1), "pooling on a flat input", "")),
+            Gen.Constant(((Layer)new InstanceNorm(), "instance_norm on a flat input", "")));
 
     static Gen<InvalidNetwork> Injected =>
         from g in NetworkGen.Valid()

@@ -29,6 +29,9 @@ public static class NetworkText
         Flatten f => $"flatten{Named(f.Name)}",
         Dropout d => $"dropout({d.Rate.ToString(CultureInfo.InvariantCulture)}{Named(d.Name)})",
         LayerNorm n => $"layer_norm(eps {n.Epsilon.ToString(CultureInfo.InvariantCulture)}{Named(n.Name)})",
+        GroupNorm g => $"group_norm({g.Groups} groups{(g.Affine ? "" : ", affine false")}{Named(g.Name)})",
+        InstanceNorm i => $"instance_norm({(i.Affine ? "affine" : "")}{(i.TrackRunningStats ? " tracked" : "")}{Named(i.Name)})",
+        Noise z => $"noise(mean ± {z.MeanStd.ToString(CultureInfo.InvariantCulture)}, scale ± {z.ScaleStd.ToString(CultureInfo.InvariantCulture)}, every {z.Every}{Named(z.Name)})",
         _ => l.KindName,
     };
 
@@ -57,20 +60,38 @@ public static class NetworkGen
             (2, from c in Gen.Choose(1, 3) from h in Gen.Choose(4, 12) from w in Gen.Choose(4, 12) select new[] { c, h, w }),
             (1, Gen.Choose(1, 20).Select(f => new[] { f })));
 
-    static Gen<NormLab.Core.Networks.BatchNorm> BatchNorms =>
+    /// <summary>BN layers of every convention and implementation, some with renorm, and — on feature maps of more than one
+    /// pixel, where a chunk of one sample still has several values per channel and 1 divides every batch size — ghost BN.</summary>
+    static Gen<NormLab.Core.Networks.BatchNorm> BatchNorms(int[] shape) =>
         from convention in Gen.Elements(BnConvention.Torch, BnConvention.Keras, BnConvention.Cumulative, BnConvention.Window)
         from impl in Gen.Elements(BnImplementation.Native, BnImplementation.Scratch)
-        select new NormLab.Core.Networks.BatchNorm(convention, Implementation: impl);
+        from ghost in shape.Length == 3 && shape[1] * shape[2] > 1
+            ? Gen.Frequency((3, Gen.Constant<int?>(null)), (1, Gen.Constant<int?>(1)))
+            : Gen.Constant<int?>(null)
+        from renorm in Gen.Frequency((3, Gen.Constant<BatchRenorm?>(null)), (1, Gen.Constant<BatchRenorm?>(new BatchRenorm(3, 5, 10, 20))))
+        select new NormLab.Core.Networks.BatchNorm(convention, Implementation: impl, VirtualBatchSize: ghost, Renorm: renorm);
+
+    /// <summary>A group norm whose groups divide the channels (and leave at least two values per group of a flat input).</summary>
+    static Gen<Layer> GroupNorms(int[] shape)
+    {
+        var channels = shape[0];
+        var divisors = Enumerable.Range(1, channels).Where(d => channels % d == 0 && (shape.Length == 3 || channels / d >= 2)).ToArray();
+        return divisors.Length == 0
+            ? Gen.Constant((Layer)new Noise())
+            : from g in Gen.Elements(divisors) from affine in Gen.Elements(true, false) select (Layer)new GroupNorm(g, Affine: affine);
+    }
 
     /// <summary>One layer that fits <paramref name="shape"/> (softmax only when it may end the network).</summary>
     static Gen<Layer> LayerFor(int[] shape, bool last)
     {
         var common = new List<(int, Gen<Layer>)>
         {
-            (2, BatchNorms.Select(b => (Layer)b)),
+            (2, BatchNorms(shape).Select(b => (Layer)b)),
             (2, Gen.Elements(Elementwise).Select(k => (Layer)new Activation(k))),
             (1, Gen.Choose(0, 5).Select(r => (Layer)new Dropout(r / 10.0))),
             (1, Gen.Constant((Layer)new LayerNorm())),
+            (1, GroupNorms(shape)),
+            (1, Gen.Constant((Layer)new Noise(0.1, 0.2, 2))),
         };
         if (shape.Length == 3)
         {
@@ -91,6 +112,9 @@ public static class NetworkGen
                 from max in Gen.Elements(false, true)
                 select max ? (Layer)new MaxPool(size, stride) : new AvgPool(size, stride)));
             common.Add((2, Gen.Constant((Layer)new Flatten())));
+            if (h * w > 1)
+                common.Add((1, from affine in Gen.Elements(true, false) from track in Gen.Elements(true, false)
+                               select (Layer)new InstanceNorm(Affine: affine, TrackRunningStats: track)));
         }
         else
         {

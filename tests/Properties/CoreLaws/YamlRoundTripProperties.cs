@@ -45,6 +45,9 @@ public static class YamlRoundTripProperties
             NormLab.Core.Networks.Flatten f => f with { Name = name },
             NormLab.Core.Networks.Dropout d => d with { Name = name },
             LayerNorm n => n with { Epsilon = eps ?? 1e-5, Name = name },
+            GroupNorm g => g with { Epsilon = eps ?? 1e-5, Name = name, Trainable = !named },
+            InstanceNorm n => n with { Epsilon = eps ?? 1e-5, Name = name },
+            Noise z => z with { MeanStd = momentum ?? 0.1, Name = name },
             _ => l,
         };
     }

@@ -124,7 +124,7 @@ public static class BnVariantProperties
     // ---------------------------------------------------------------------------------------------------------------
     /// <summary>R1. Batch renorm with rMax = 1, dMax = 0 (any warm-up and ramp) is BN: outputs and input gradients of every
     /// training batch, and the running statistics after each.</summary>
-    public static PropertyDef<WithExtra<int[]>> R1_RenormWithUnitLimitsIsBn(BnFactory make, int maxTest = 300) => new(
+    public static PropertyDef<WithExtra<int[]>> R1_RenormWithUnitLimitsIsBn(BnFactory make, int maxTest = 150) => new(
         "R1 renorm with rMax=1, dMax=0 equals BN in outputs, gradients and running statistics",
         BnGen.Cases(new BnGenOptions { MinBatches = 2, MaxBatches = 3 }, Gen.Choose(0, 3).ArrayOf(2)),
         w =>
@@ -167,7 +167,7 @@ public static class BnVariantProperties
 
     // ---------------------------------------------------------------------------------------------------------------
     /// <summary>GH1. Ghost BN whose virtual batch is the whole batch is BN: training outputs, running statistics, then eval.</summary>
-    public static PropertyDef<GhostCase> GH1_VirtualBatchOfWholeBatchIsBn(BnFactory make, int maxTest = 300) => new(
+    public static PropertyDef<GhostCase> GH1_VirtualBatchOfWholeBatchIsBn(BnFactory make, int maxTest = 150) => new(
         "GH1 ghost BN with virtualBatchSize = batch size equals BN (train outputs, running statistics, eval)",
         GhostCase.Cases(1, 1),
         gc =>
@@ -194,7 +194,7 @@ public static class BnVariantProperties
     /// GH2. Ghost BN on a batch of k chunks equals k separate BN calls, one per chunk, in order: the outputs (each chunk
     /// normalised by its own statistics), the running statistics (k updates, num_batches_tracked + k), and eval afterwards.
     /// </summary>
-    public static PropertyDef<GhostCase> GH2_GhostIsOneBnCallPerChunk(BnFactory make, int maxTest = 300) => new(
+    public static PropertyDef<GhostCase> GH2_GhostIsOneBnCallPerChunk(BnFactory make, int maxTest = 150) => new(
         "GH2 ghost BN on k chunks equals k separate BN calls (outputs, running statistics, eval)",
         GhostCase.Cases(2, 3),
         gc =>

@@ -78,7 +78,7 @@ public static class GroupNormProperties
 {
     static readonly double U32 = U(Precision.Float32);
 
-    public static PropertyDef<NormCase> G1_OneGroupIsLayerNormPlusChannelAffine(GroupNormFactory make, int maxTest = 300) => new(
+    public static PropertyDef<NormCase> G1_OneGroupIsLayerNormPlusChannelAffine(GroupNormFactory make, int maxTest = 200) => new(
         "G1 group_norm groups=1 equals layer_norm over (C, H, W) followed by a per-channel affine",
         NormCase.Cases(allowFlat: true),
         c =>
@@ -104,7 +104,7 @@ public static class GroupNormProperties
         },
         maxTest);
 
-    public static PropertyDef<NormCase> G2_ChannelGroupsAreInstanceNorm(GroupNormFactory make, int maxTest = 300) => new(
+    public static PropertyDef<NormCase> G2_ChannelGroupsAreInstanceNorm(GroupNormFactory make, int maxTest = 200) => new(
         "G2 group_norm groups=C equals instance_norm (affine)",
         NormCase.Cases(allowFlat: false, minSpatial: 2),
         c =>

@@ -192,7 +192,7 @@ public static class NoiseAndPreciseProperties
         },
         maxTest);
 
-    public static PropertyDef<PreciseCase> P1_PreciseOverEveryBatchIsPopulation(PreciseEstimator estimate, int maxTest = 300) => new(
+    public static PropertyDef<PreciseCase> P1_PreciseOverEveryBatchIsPopulation(PreciseEstimator estimate, int maxTest = 150) => new(
         "PB1 precise BN over every training batch equals the population mean and variance (as the convention stores it)",
         PreciseCase.Cases(),
         c =>

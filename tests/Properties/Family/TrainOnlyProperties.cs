@@ -98,7 +98,7 @@ public static class Freezers
     /// what initialisation made it, after any optimizer (weight decay and momentum included); and the listed kinds do train
     /// (some value of each of their parameters moves), so the law is not met by training nothing.
     /// </summary>
-    public static PropertyDef<TrainOnlyCase> TO1_TrainOnlyLeavesOtherParametersBitIdentical(FreezeTrainer train, int maxTest = 60) => new(
+    public static PropertyDef<TrainOnlyCase> TO1_TrainOnlyLeavesOtherParametersBitIdentical(FreezeTrainer train, int maxTest = 30) => new(
         "TO1 trainOnly leaves every other parameter bit-identical (and the listed kinds train)",
         TrainOnlyCase.Cases(),
         c =>
