@@ -37,7 +37,7 @@ public class ModelResolutionTests
     {
         AssertProblems(new[]
         {
-            "model.override.all:batchnorm: unknown layer type \"batchnorm\" — did you mean \"batch_norm\"? (known: conv2d, dense, batch_norm, activation, max_pool, avg_pool, flatten, dropout, layer_norm)",
+            "model.override.all:batchnorm: unknown layer type \"batchnorm\" — did you mean \"batch_norm\"? (known: conv2d, dense, batch_norm, activation, max_pool, avg_pool, flatten, dropout, layer_norm, group_norm, instance_norm, noise)",
             "model.override.all:batch_norm: network \"lenet5\" has no batch_norm layer (its layers: conv2d_1, activation_1, max_pool_1, conv2d_2, activation_2, max_pool_2, flatten_1, dense_1, activation_3, dense_2, activation_4, dense_3, activation_5)",
             "model.override.dense_1.unit: unknown key \"unit\" for dense — did you mean \"units\"?",
             "model.override.dense_1.useBias: expected true or false, got 'maybe'",

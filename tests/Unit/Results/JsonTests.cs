@@ -43,7 +43,7 @@ public sealed class JsonTests : IDisposable
         Assert.Equal(
             ["experiment", "variant", "seed", "status", "divergedAtStep", "message", "steps", "epochs", "testAccuracy", "testLoss",
              "bestValAccuracy", "finalTrainAccuracy", "wallSeconds", "secondsPerEpoch", "imagesPerSecond", "params", "bnConvention",
-             "device", "torchSharpVersion", "libtorchVersion"],
+             "device", "torchSharpVersion", "libtorchVersion", "preciseBn"],
             node.Select(p => p.Key));
         Assert.Equal("complete", (string?)node["status"]);
         Assert.Null(node["divergedAtStep"]);

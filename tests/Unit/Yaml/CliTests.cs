@@ -8,7 +8,7 @@ namespace NormLab.Tests.Unit.Yaml;
 /// <summary>The verbs run in-process, as Program.cs wires them, with stdout and stderr captured.</summary>
 public class CliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(
@@ -23,7 +23,7 @@ public class CliTests
         return (code, output.ToString(), error.ToString());
     }
 
-    static string TempFile(string text)
+    internal static string TempFile(string text)
     {
         var path = Path.Combine(Path.GetTempPath(), $"normlab-cli-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, text);

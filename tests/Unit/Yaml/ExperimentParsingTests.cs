@@ -74,7 +74,7 @@ public class ExperimentParsingTests
             "experiments[0].epoch (line 4, col 5): unknown key \"epoch\" for an experiment — did you mean \"epochs\"?",
             "experiments[0].model.layers[0].unit (line 10, col 25): unknown key \"unit\" for dense — did you mean \"units\"?",
             "experiments[0].model.layers[0].units (line 10, col 11): is required",
-            "experiments[0].model.layers[1] (line 11, col 11): unknown layer type \"activaton\" — did you mean \"activation\"? (known: conv2d, dense, batch_norm, activation, max_pool, avg_pool, flatten, dropout, layer_norm)",
+            "experiments[0].model.layers[1] (line 11, col 11): unknown layer type \"activaton\" — did you mean \"activation\"? (known: conv2d, dense, batch_norm, activation, max_pool, avg_pool, flatten, dropout, layer_norm, group_norm, instance_norm, noise)",
             "experiments[0].model.layers[2] (line 12, col 11): expected the fields of dense as a mapping (e.g. {units: 100}), got '5'",
             "experiments[0].model.layers[3].kind (line 13, col 30): expected one of relu, leaky_relu, sigmoid, tanh, softmax, identity, got 'leaky' — did you mean \"leaky_relu\"?",
             "experiments[0].model.layers[3].alpha (line 13, col 44): expected a number, got 'x'",
