@@ -54,6 +54,19 @@ public sealed class JsonTests : IDisposable
     }
 
     [Fact]
+    public void Precise_bn_results_round_trip_beside_the_conventions_own()
+    {
+        var path = _dir["summary.json"];
+        var withPrecise = Sample() with { PreciseBn = new PreciseBnResult(200, 0.8934, 0.305, 0.9021, double.NaN) };
+        SummaryJson.Write(path, withPrecise);
+        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.Equal(["batches", "testAccuracy", "testLoss", "valAccuracy", "valLoss"], node["preciseBn"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(0.8934, (double)node["preciseBn"]!["testAccuracy"]!);
+        Assert.Null(node["preciseBn"]!["valLoss"]);   // non-finite: null, like every other metric
+        Assert.Equal(withPrecise with { PreciseBn = withPrecise.PreciseBn! with { ValLoss = null } }, SummaryJson.Read(path) with { Extra = null });
+    }
+
+    [Fact]
     public void Diverged_run_writes_null_for_non_finite_values()
     {
         var diverged = Sample() with
