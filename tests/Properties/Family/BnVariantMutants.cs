@@ -10,6 +10,8 @@ public enum BnVariantMutation
     RenormDetachesBatchStatistics,
     /// <summary>Renorm: x̂ = (x − μ_B)/σ·r + d with the running σ where σ_B belongs.</summary>
     RenormNormalisesWithRunningSigma,
+    /// <summary>Renorm: the schedule ignores warmupSteps (the given limits from the first step).</summary>
+    RenormIgnoresWarmup,
     /// <summary>Ghost: normalises and updates with the whole batch, ignoring the chunks.</summary>
     GhostIgnoresChunks,
     /// <summary>Ghost: outputs per chunk, but one running-statistics update from the whole batch.</summary>
@@ -86,7 +88,7 @@ public sealed class MutantBnVariant : IBnUnderTest
         }
         if (!training || Spec.Renorm is not { } renorm) return reference.Forward(x);
         var state = reference.State!;
-        var (rMax, dMax) = renorm.LimitsAt(state.Batches);
+        var (rMax, dMax) = (mutation == BnVariantMutation.RenormIgnoresWarmup ? renorm with { WarmupSteps = 0 } : renorm).LimitsAt(state.Batches);
         var eps = Spec.ResolvedEpsilon;
         var mu = x.mean(dims, keepdim: true);
         var centred = x - mu;

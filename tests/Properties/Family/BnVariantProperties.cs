@@ -61,7 +61,7 @@ public static class BnVariantProperties
     /// <summary>
     /// Tolerance of a running mean and variance after <paramref name="updates"/> updates from batches of n values per
     /// channel (largest magnitude M over every value seen): per update 2 × (<see cref="ErrorModel.Mean"/> or
-    /// <see cref="ErrorModel.Variance"/> with σ ≤ M, × n/(n−1), plus the rounding of the stored value), summed.
+    /// <see cref="ErrorModel.Variance"/> with σ ≤ M, × n/(n−1)) plus the rounding of the update itself, summed.
     /// </summary>
     static (double[] Mean, double[] Var) StateTolerance(BnState s, int updates, double[] allValues, BnCase c, long n)
     {
@@ -72,8 +72,10 @@ public static class BnVariantProperties
         for (var ch = 0; ch < c.C; ch++)
         {
             var m = st.MaxAbs[ch];
-            mean[ch] = updates * 2 * (Mean(U32, n, m) + U32 * Math.Abs(s.Mean[ch]));
-            var[ch] = updates * 2 * (Variance(U32, n, m, m) * unbias + U32 * Math.Abs(s.Var[ch]));
+            // The update r ← keep·r + take·batch (or the window's average) rounds its products and sum: ≤ 4u·(|old| + |batch|)
+            // per update, with |old| ≤ max(initial value, M) for the mean (initial 0) and ≤ max(1, M²) for the variance (initial 1).
+            mean[ch] = updates * (2 * Mean(U32, n, m) + 4 * U32 * (Math.Abs(s.Mean[ch]) + 2 * m));
+            var[ch] = updates * (2 * Variance(U32, n, m, m) * unbias + 4 * U32 * (Math.Abs(s.Var[ch]) + 2 * Math.Max(1, m * m) * unbias));
         }
         return (mean, var);
     }
@@ -153,6 +155,31 @@ public static class BnVariantProperties
                         $"batch {k}: ∂L/∂x[{i}] (channel {ch})");
                 }
                 CompareStates(a.State, b.State, k + 1, seen.ToArray(), c, c.PerChannel, $"after batch {k}:");
+            }
+        },
+        maxTest);
+
+    /// <summary>R2. During warm-up (every training batch so far before warmupSteps) renorm is BN, whatever its limits: the
+    /// schedule starts at rMax = 1, dMax = 0. Same comparisons as R1.</summary>
+    public static PropertyDef<WithExtra<int[]>> R2_RenormIsBnDuringWarmup(BnFactory make, int maxTest = 150) => new(
+        "R2 renorm during its warm-up equals BN whatever rMax and dMax",
+        BnGen.Cases(new BnGenOptions { MinBatches = 2, MaxBatches = 3 }, Gen.Choose(0, 4).ArrayOf(3)),
+        w =>
+        {
+            var c = w.Case;
+            using var scope = torch.NewDisposeScope();
+            var renorm = c.Spec with { Renorm = new BatchRenorm(1.5 + w.Extra[0], 0.5 + w.Extra[1], c.Batches + w.Extra[2], w.Extra[2]) };
+            using var a = make(renorm, c.C, c.SampleRank);
+            using var b = RealBn.Factory(c.Spec, c.C, c.SampleRank);
+            var seen = new List<double>();
+            for (var k = 0; k < c.Batches; k++)
+            {
+                var x = c.Values(k);
+                seen.AddRange(x);
+                var ya = TensorData.Doubles(a.Forward(Batch(c, k)));
+                var yb = TensorData.Doubles(b.Forward(Batch(c, k)));
+                CompareOutputs(ya, yb, x, c, 0, c.N, $"warm-up batch {k}:");
+                CompareStates(a.State, b.State, k + 1, seen.ToArray(), c, c.PerChannel, $"after warm-up batch {k}:");
             }
         },
         maxTest);
