@@ -13,6 +13,9 @@ namespace NormLab.Core.Experiments;
 /// <param name="TrainOnly">Layer kinds whose parameters train (Frankle, Schwab &amp; Morcos 2020: <c>[batch_norm]</c> trains γ and
 /// β alone); every other layer of every variant's network becomes <c>trainable: false</c>. Empty: no restriction.</param>
 /// <param name="PreciseBn">Re-estimate BN statistics after training and evaluate both ways (<see cref="PreciseBnSpec"/>).</param>
+/// <param name="Sweep">A grid over fields; each declared variant runs at every point of it (<see cref="Sweeps"/>).</param>
+/// <param name="Baseline">The variant every other is compared with (difference, its 95% CI, Welch's t-test): a declared
+/// variant — with a sweep, its run at the same point — or the full name of a run variant.</param>
 public sealed record ExperimentSpec(
     string Name,
     string Dataset,
@@ -30,7 +33,9 @@ public sealed record ExperimentSpec(
     Map<string, ReportedResult> Reported = default,
     Option<DeviceKind> Device = default,
     Seq<string> TrainOnly = default,
-    Option<PreciseBnSpec> PreciseBn = default)
+    Option<PreciseBnSpec> PreciseBn = default,
+    Option<Sweep> Sweep = default,
+    Option<string> Baseline = default)
 {
     public const string CrossEntropy = "cross_entropy";
 

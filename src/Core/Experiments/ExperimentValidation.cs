@@ -99,20 +99,30 @@ public static class ExperimentValidation
         var baseModel = ResolveModel(e.Model, catalog, brokenModels, ProblemPath.Join(path, "model"));
         problems.AddRange(baseDataset.Problems + baseModel.Problems + Numbers(path, e.Optimizer, e.BatchSize, e.Budget, e.EvalEvery));
 
-        var variants = e.EffectiveVariants;
-        problems.AddRange(variants.Indexed()
+        var declared = e.EffectiveVariants;
+        problems.AddRange(declared.Indexed()
             .Bind(p => FolderName(VariantPath(path, p.Item.Name), "a variant name", p.Item.Name)
-                + variants.Take(p.Index).ToSeq().Find(w => w.Name == p.Item.Name)
+                + declared.Take(p.Index).ToSeq().Find(w => w.Name == p.Item.Name)
                     .Map(_ => new Problem(VariantPath(path, p.Item.Name), $"variant \"{p.Item.Name}\" is listed twice")).ToSeq()));
+        var swept = Sweeps.Expand(e, path);
+        problems.AddRange(swept.Problems);
+        var variants = swept.Value;
+        // reported: and baseline: name a declared variant, or one run variant of a sweep by its full name.
+        var knownNames = (declared.Map(v => v.Name) + variants.Map(v => v.Name).Filter(n => !declared.Exists(d => d.Name == n))).Strict();
         problems.AddRange(e.Reported.Keys.ToSeq()
-            .Bind(k => (variants.Exists(v => v.Name == k) ? Seq<Problem>()
+            .Bind(k => (knownNames.Contains(k) ? Seq<Problem>()
                     : Seq1(new Problem(ProblemPath.Join(ProblemPath.Join(path, "reported"), k),
-                        Suggestions.Unknown("variant", k, variants.Map(v => v.Name)))))
+                        Suggestions.Unknown("variant", k, declared.Map(v => v.Name)))))
                 + ReportedProblems(e.Reported[k], ProblemPath.Join(ProblemPath.Join(path, "reported"), k))));
+        problems.AddRange(e.Baseline.Filter(b => !knownNames.Contains(b) && swept.Problems.IsEmpty)
+            .Map(b => new Problem(ProblemPath.Join(path, "baseline"), Suggestions.Unknown("variant", b, declared.Map(v => v.Name)))).ToSeq());
 
         var plans = new List<RunPlan>();
-        foreach (var v in variants)
+        // A problem of a swept variant is traced back to the axis value that caused it; many runs share one: said once, with them.
+        var sweptProblems = new List<(Problem Problem, string Run)>();
+        foreach (var sv in variants)
         {
+            var v = sv.Variant;
             var vpath = VariantPath(path, v.Name);
             var dataset = v.Dataset.Match(d => ResolveDataset(file, d, ProblemPath.Join(vpath, "dataset")), () => baseDataset with { Problems = Seq<Problem>() });
             var model = v.Model.Match(m => ResolveModel(m, catalog, brokenModels, ProblemPath.Join(vpath, "model")),
@@ -136,7 +146,7 @@ public static class ExperimentValidation
                               () => Seq<Problem>()))
                   .IfNone(Seq<Problem>())
                 + model.Value.Match(
-                    net => ProbeProblems(probes, net, probesPath, v.Probes.IsNone && !e.Variants.IsEmpty ? Some(v.Name) : None),
+                    net => ProbeProblems(probes, net, probesPath, v.Probes.IsNone && !e.Variants.IsEmpty ? Some(sv.Declared) : None),
                     () => Seq<Problem>())
                 + (from net in model.Value
                    from ds in dataset.Value
@@ -144,17 +154,31 @@ public static class ExperimentValidation
                        ProblemPath.Join(v.BatchSize.IsSome ? vpath : path, "batchSize"), net, ds, batch))
                   .IfNone(Seq<Problem>())).Strict();
             // A base probe missing from several variants' networks is reported once per variant: each message names its variant.
-            problems.AddRange(variantProblems);
+            if (sv.Point.IsEmpty) problems.AddRange(variantProblems);
+            else sweptProblems.AddRange(variantProblems.Map(p =>
+                (Sweeps.TraceBack(p, e, sv, path, vpath, e.Variants.IsEmpty ? path : VariantPath(path, sv.Declared)), v.Name)));
             if (!variantProblems.IsEmpty) continue;
+            var baseline = e.Baseline.Map(b => BaselineOf(b, sv, variants));
             foreach (var (net, ds) in from n in model.Value from d in dataset.Value select (n, d))
                 foreach (var seed in e.Seeds)
                     plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, Freeze(net, e.TrainOnly),
                         v.Dataset.IfNone(e.Dataset), ds, optimizer, e.Loss, batch, budget, evalEvery, probes, e.Threads,
-                        e.Reported.Find(v.Name), e.Device.IfNone(DeviceKinds.Default), e.TrainOnly, e.PreciseBn));
+                        e.Reported.Find(v.Name) || e.Reported.Find(sv.Declared), e.Device.IfNone(DeviceKinds.Default), e.TrainOnly, e.PreciseBn,
+                        baseline));
         }
+        problems.AddRange(sweptProblems.GroupBy(p => p.Problem).Select(g => g.Key with { Message = g.Key.Message + InRuns(g.Select(x => x.Run).ToList()) }));
         // Variants that inherit the base batch size and data share its problems: each is reported once.
         return new Checked<Seq<RunPlan>>(plans.ToSeq().Strict(), problems.Distinct().ToSeq().Strict());
     }
+
+    /// <summary>The baseline of a run variant: a declared baseline at the same sweep point, or the named run variant itself.</summary>
+    static string BaselineOf(string baseline, SweptVariant v, Seq<SweptVariant> all) =>
+        all.Find(w => w.Declared == baseline && w.Point == v.Point && !w.Point.IsEmpty).Map(w => w.Name).IfNone(baseline);
+
+    static string InRuns(IReadOnlyList<string> runs) =>
+        runs.Count == 1 ? $" (run \"{runs[0]}\")"
+        : runs.Count <= 3 ? $" (runs {string.Join(", ", runs.Select(r => $"\"{r}\""))})"
+        : $" (in {Format.Number(runs.Count)} runs, e.g. \"{runs[0]}\")";
 
     static string VariantPath(string experimentPath, string variant) =>
         ProblemPath.Join(ProblemPath.Join(experimentPath, "variants"), variant);

@@ -20,7 +20,7 @@ public static class Plans
         // Variant names are looked up among the chosen experiments, or among all when --only chose none that exists.
         var restricted = !filter.Only.IsEmpty && !selected.IsEmpty;
         var variantNames = (restricted ? selected : all).Map(p => p.VariantName).Distinct().ToSeq().Strict();
-        var variantProblems = filter.Variants.Filter(n => !variantNames.Contains(n))
+        var variantProblems = filter.Variants.Filter(n => !variantNames.Exists(v => Selects(n, v)))
             .Map(n => new Problem("--variant", Suggestions.Unknown("variant", n, variantNames)
                 + (restricted ? " among the experiments chosen with --only" : ""))).Strict();
         var numberProblems =
@@ -29,7 +29,7 @@ public static class Plans
         var problems = (onlyProblems + variantProblems + numberProblems).Strict();
         if (!problems.IsEmpty) return Validation<Problem, Seq<RunPlan>>.Fail(problems.Strict());
 
-        var byVariant = filter.Variants.IsEmpty ? selected : selected.Filter(p => filter.Variants.Contains(p.VariantName)).Strict();
+        var byVariant = filter.Variants.IsEmpty ? selected : selected.Filter(p => filter.Variants.Exists(n => Selects(n, p.VariantName))).Strict();
         var bySeed = filter.Seeds.Match(
             k => byVariant.Filter(p => file.Experiments.Find(e => e.Name == p.ExperimentName)
                 .Map(e => e.Seeds.Take(k).Exists(s => s == p.Seed)).IfNone(true)),
@@ -37,6 +37,11 @@ public static class Plans
         var capped = filter.MaxSteps.Match(n => bySeed.Map(p => Cap(p, n)), () => bySeed);
         return Success<Problem, Seq<RunPlan>>(capped.Strict());
     }
+
+    /// <summary>A <c>--variant</c> name picks that variant and, of a sweep, every point of it: <c>gn</c> picks <c>gn/batch=8</c>;
+    /// <c>gn/batch=8</c> picks <c>gn/batch=8/lr=0.1</c>.</summary>
+    static bool Selects(string filter, string variant) =>
+        variant == filter || variant.StartsWith(filter + "/", StringComparison.Ordinal);
 
     /// <summary>The plan with its budget at most <paramref name="maxSteps"/> optimizer steps, as a step budget.</summary>
     public static RunPlan Cap(RunPlan plan, int maxSteps) =>

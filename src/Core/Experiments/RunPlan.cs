@@ -8,6 +8,8 @@ namespace NormLab.Core.Experiments;
 /// <see cref="Device"/> is what the file (or the CLI) asked for; the host resolves <c>auto</c> before writing config.yaml.
 /// <see cref="TrainOnly"/> is already applied to <see cref="Network"/> (its other layers are <c>trainable: false</c>) and kept
 /// so config.yaml says why.
+/// <see cref="Baseline"/> is the variant this run's variant is compared with in the statistics (None: the experiment names
+/// none); it belongs to the experiment's results, not to what the run trains, so config.yaml does not carry it.
 /// </summary>
 public sealed record RunPlan(
     string ExperimentName,
@@ -27,7 +29,8 @@ public sealed record RunPlan(
     Option<ReportedResult> Reported,
     DeviceKind Device = DeviceKinds.Default,
     Seq<string> TrainOnly = default,
-    Option<PreciseBnSpec> PreciseBn = default)
+    Option<PreciseBnSpec> PreciseBn = default,
+    Option<string> Baseline = default)
 {
     /// <summary>Total optimizer steps of the run.</summary>
     public long TotalSteps => Budget.TotalSteps(Dataset, BatchSize);

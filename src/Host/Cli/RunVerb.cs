@@ -12,7 +12,7 @@ using static LanguageExt.Prelude;
 namespace NormLab.Host.Cli;
 
 /// <summary>
-/// <c>./normlab run [FILE] [--only NAME]… [--variant NAME]… [--seeds K] [--max-steps N] [--out DIR] [--resume] [--no-report] [--device cpu|cuda|auto]</c>:
+/// <c>./normlab run [FILE] [--only NAME]… [--variant NAME]… [--seeds K] [--max-steps N] [--out DIR] [--resume] [--no-report] [--device cpu|cuda|auto] [--yes]</c>:
 /// runs the experiments in a generic host of its own, whose console lifetime turns Ctrl+C / SIGTERM into cancellation
 /// of the current run at its next step boundary.
 /// </summary>
@@ -31,10 +31,11 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
             var resume = new System.CommandLine.Option<bool>("--resume") { Description = "skip runs whose summary.json says complete" };
             var device = new System.CommandLine.Option<string?>("--device") { Description = "train on cpu, cuda or auto (cuda when available, else cpu); overrides the file's device" };
             device.AcceptOnlyFromAmong([.. DeviceKinds.Names]);
+            var yes = new System.CommandLine.Option<bool>("--yes") { Description = $"run a sweep of more than {Sweep.MaxRunsWithoutConfirmation} runs (without it, such a run stops before training)" };
             var noReport = new System.CommandLine.Option<bool>("--no-report") { Description = "do not write figures and report.html at the end" };
             var command = new Command("run", "Run the experiments: every variant for every seed; results/, then the report.")
             {
-                file, only, variant, seeds, maxSteps, output, resume, noReport, device,
+                file, only, variant, seeds, maxSteps, output, resume, noReport, device, yes,
             };
             command.SetAction(async (parsed, cancel) =>
             {
@@ -45,7 +46,8 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
                     parsed.GetValue(output) ?? files.DefaultResultsDir,
                     parsed.GetValue(resume),
                     !parsed.GetValue(noReport),
-                    parsed.GetValue(device) is { } d ? DeviceKinds.Parse(d) : None);
+                    parsed.GetValue(device) is { } d ? DeviceKinds.Parse(d) : None,
+                    parsed.GetValue(yes));
                 return await RunAsync(options);
             });
             return command;

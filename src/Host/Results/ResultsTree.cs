@@ -38,37 +38,7 @@ public sealed record ResultsTree(string Root, IReadOnlyList<ExperimentResults> E
             }
 
             var variants = new List<VariantResults>();
-            foreach (var variantDir in Directory.EnumerateDirectories(expDir))
-            {
-                var seeds = new List<SeedRun>();
-                foreach (var seedDir in Directory.EnumerateDirectories(variantDir))
-                {
-                    var name = Path.GetFileName(seedDir);
-                    if (!name.StartsWith("seed-", StringComparison.Ordinal) ||
-                        !long.TryParse(name.AsSpan(5), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed))
-                        continue;
-                    var summaryPath = Path.Combine(seedDir, SummaryJson.FileName);
-                    RunSummary? summary = null;
-                    string? problem = null;
-                    if (File.Exists(summaryPath))
-                    {
-                        try
-                        {
-                            summary = SummaryJson.Read(summaryPath);
-                        }
-                        catch (ResultsFormatException e)
-                        {
-                            problem = e.Message;
-                            problems.Add(e.Message);
-                        }
-                    }
-                    seeds.Add(new SeedRun(seed, seedDir, summary, problem));
-                }
-                if (seeds.Count == 0) continue; // not a variant folder (e.g. the report's figures/)
-                seeds.Sort((a, b) => a.Seed.CompareTo(b.Seed));
-                variants.Add(new VariantResults(Path.GetFileName(variantDir), variantDir, seeds));
-            }
-
+            CollectVariants(expDir, expDir, variants, problems);
             if (manifest is null && variants.Count == 0) continue;
             // Variants in the order the experiment declared them, then any others by name.
             var declared = manifest?.Variants ?? [];
@@ -81,6 +51,52 @@ public sealed record ResultsTree(string Root, IReadOnlyList<ExperimentResults> E
             experiments.Add(new ExperimentResults(Path.GetFileName(expDir), expDir, manifest, variants));
         }
         return new ResultsTree(resultsDir, experiments, problems);
+    }
+
+    /// <summary>
+    /// Every folder under the experiment's that holds <c>seed-N</c> folders is a variant, named by its path relative to the
+    /// experiment's with '/' — a sweep's run variants are nested (<c>gn/batch=8/lr=0.1/seed-1</c>).
+    /// </summary>
+    private static void CollectVariants(string expDir, string dir, List<VariantResults> variants, List<string> problems)
+    {
+        foreach (var variantDir in Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal))
+        {
+            var seeds = new List<SeedRun>();
+            var children = new List<string>();
+            foreach (var seedDir in Directory.EnumerateDirectories(variantDir))
+            {
+                var name = Path.GetFileName(seedDir);
+                if (!name.StartsWith("seed-", StringComparison.Ordinal) ||
+                    !long.TryParse(name.AsSpan(5), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed))
+                {
+                    children.Add(seedDir);
+                    continue;
+                }
+                var summaryPath = Path.Combine(seedDir, SummaryJson.FileName);
+                RunSummary? summary = null;
+                string? problem = null;
+                if (File.Exists(summaryPath))
+                {
+                    try
+                    {
+                        summary = SummaryJson.Read(summaryPath);
+                    }
+                    catch (ResultsFormatException e)
+                    {
+                        problem = e.Message;
+                        problems.Add(e.Message);
+                    }
+                }
+                seeds.Add(new SeedRun(seed, seedDir, summary, problem));
+            }
+            if (seeds.Count > 0)
+            {
+                seeds.Sort((a, b) => a.Seed.CompareTo(b.Seed));
+                variants.Add(new VariantResults(Path.GetRelativePath(expDir, variantDir).Replace(Path.DirectorySeparatorChar, '/'), variantDir, seeds));
+            }
+            // Not a variant folder itself (e.g. the report's figures/) or a sweep's level above its points: look inside.
+            if (children.Count > 0) CollectVariants(expDir, variantDir, variants, problems);
+        }
     }
 
     private static int IndexOr(IReadOnlyList<string> list, string name)

@@ -54,7 +54,14 @@ public sealed class ExperimentRunService(
             Console.Error.WriteLine($"{options.File}: not run — fix the errors above (./normlab validate {options.File} lists them too)");
             return 2;
         }
-        var devices = DeviceResolution.Apply(parsed.RightToSeq().Head().Plans, options.Device, DeviceResolution.CudaAvailable());
+        var (file, planned) = parsed.RightToSeq().Head();
+        if (!options.Yes && Core.Experiments.Sweeps.Unconfirmed(file.File, planned) is { IsEmpty: false } unconfirmed)
+        {
+            foreach (var p in file.Locate(unconfirmed)) Console.Error.WriteLine(p.ToString());
+            Console.Error.WriteLine($"{options.File}: not run — nothing was written");
+            return 2;
+        }
+        var devices = DeviceResolution.Apply(planned, options.Device, DeviceResolution.CudaAvailable());
         if (devices.IsLeft)
         {
             foreach (var line in devices.LeftToSeq().Head()) Console.Error.WriteLine(line);

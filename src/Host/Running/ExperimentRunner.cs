@@ -11,7 +11,9 @@ namespace NormLab.Host.Running;
 public sealed record RunRequest(string OutDir, bool Resume, int DefaultThreads);
 
 /// <summary>How a whole invocation ended: what ran, what was kept, and the exit code that says so.</summary>
-public sealed record RunBatchOutcome(IReadOnlyList<RunSummary> Summaries, int Skipped, bool Cancelled, IReadOnlyList<string> Errors)
+/// <see cref="Statistics"/>: per experiment, test accuracy per variant with its 95% CI and the comparison with its baseline.
+public sealed record RunBatchOutcome(IReadOnlyList<RunSummary> Summaries, int Skipped, bool Cancelled, IReadOnlyList<string> Errors,
+    IReadOnlyDictionary<string, Seq<Core.VariantStatistics>>? Statistics = null)
 {
     /// <summary>0 when every run finished (complete or diverged: a divergence is a result); 1 when a run failed or a
     /// dataset could not be loaded; 130 (the SIGINT convention) when cancelled.</summary>
@@ -29,7 +31,7 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
     {
         Directory.CreateDirectory(request.OutDir);
         foreach (var experiment in plans.GroupBy(p => p.ExperimentName))
-            WriteManifest(request.OutDir, experiment.ToList());
+            WriteManifest(request.OutDir, experiment.ToList(), null);
 
         var summaries = new List<RunSummary>();
         var errors = new List<string>();
@@ -66,7 +68,26 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             summaries.Add(summary);
             if (summary.Status == RunStatus.Cancelled) break;
         }
-        return new RunBatchOutcome(summaries, skipped, cancel.IsCancellationRequested, errors);
+        // The statistics need the runs: experiment.json is written again with them, over what finished.
+        var statistics = new Dictionary<string, Seq<Core.VariantStatistics>>();
+        foreach (var experiment in plans.GroupBy(p => p.ExperimentName))
+        {
+            var runs = experiment.ToList();
+            statistics[experiment.Key] = Statistics(runs, summaries.Where(s => s.Experiment == experiment.Key));
+            WriteManifest(request.OutDir, runs, statistics[experiment.Key]);
+        }
+        return new RunBatchOutcome(summaries, skipped, cancel.IsCancellationRequested, errors, statistics);
+    }
+
+    /// <summary>Test accuracy per variant over its complete runs, in plan order, each against its baseline.</summary>
+    public static Seq<Core.VariantStatistics> Statistics(IReadOnlyList<RunPlan> plans, IEnumerable<RunSummary> summaries)
+    {
+        var done = summaries.Where(s => s.Status == RunStatus.Complete && s.TestAccuracy.HasValue).ToList();
+        var variants = plans.Select(p => p.VariantName).Distinct()
+            .Select(v => (v, done.Where(s => s.Variant == v).Select(s => s.TestAccuracy!.Value).ToSeq().Strict()))
+            .ToSeq().Strict();
+        var baselines = plans.GroupBy(p => p.VariantName).ToDictionary(g => g.Key, g => g.First().Baseline);
+        return Core.VariantStatistics.Of(variants, v => baselines.TryGetValue(v, out var b) ? b : Option<string>.None);
     }
 
     /// <summary>
@@ -93,7 +114,7 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
 
     private static string Label(RunPlan p) => $"{p.ExperimentName}/{p.VariantName}/seed-{p.Seed}";
 
-    private static void WriteManifest(string outDir, IReadOnlyList<RunPlan> runs)
+    private static void WriteManifest(string outDir, IReadOnlyList<RunPlan> runs, Seq<Core.VariantStatistics>? statistics)
     {
         var first = runs[0];
         var dir = Path.Combine(outDir, first.ExperimentName);
@@ -113,13 +134,18 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
                     TestAccuracy = p.r.TestAccuracy.ToNullable(),
                     WallSeconds = p.r.WallSeconds.ToNullable(),
                 }),
+            Baselines = runs.GroupBy(r => r.VariantName).SelectMany(g => g.First().Baseline.Map(b => (g.Key, b)))
+                .ToDictionary(p => p.Key, p => p.b),
+            Statistics = statistics is { } st ? new StatisticsJson { Variants = st.Map(VariantStatisticsJson.Of).ToList() } : null,
         };
         ExperimentJson.Write(Path.Combine(dir, ExperimentJson.FileName), manifest);
     }
 
     /// <summary>One table per experiment — variant, test accuracy mean ± std, best validation accuracy, wall time,
-    /// images/s, run statuses — then where the results are. Called after the live display has ended. Short headers and
-    /// no-wrap number columns keep a row on one line of an 80-column terminal (the width Spectre assumes off a terminal).</summary>
+    /// images/s, run statuses — and, with two seeds or more, its statistics table — n, the 95% CI and, against the baseline,
+    /// the difference with its 95% CI and Welch's p-value — then where the results are. Called after the live display has
+    /// ended. Short headers and no-wrap number columns keep a row on one line of an 80-column terminal (the width Spectre
+    /// assumes off a terminal).</summary>
     public void PrintTables(RunBatchOutcome outcome, string outDir)
     {
         foreach (var experiment in outcome.Summaries.GroupBy(s => s.Experiment))
@@ -150,9 +176,38 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
                 ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             });
             console.Write(table);
+            var stats = outcome.Statistics is { } all && all.TryGetValue(experiment.Key, out var st) ? st : LanguageExt.Seq<Core.VariantStatistics>.Empty;
+            if (stats.Exists(v => v.Summary.Exists(x => x.N >= 2))) console.Write(StatisticsTable(experiment.Key, stats));
         }
         output.WriteLine($"results: {Path.GetFullPath(outDir)}");
         if (outcome.Skipped > 0) output.WriteLine($"{outcome.Skipped} run(s) were complete already and skipped (--resume)");
         foreach (var e in outcome.Errors) output.WriteLine($"error: {e}");
+    }
+
+    /// <summary>Test accuracy per variant: n, 95% CI (Student t); with a baseline, Δ [95% CI] and Welch's p.</summary>
+    private static Table StatisticsTable(string experiment, LanguageExt.Seq<Core.VariantStatistics> stats)
+    {
+        var compared = stats.Exists(s => s.Baseline.IsSome);
+        var table = new Table().Title(Markup.Escape($"{experiment}: test accuracy, 95% CI (Student t)"
+            + (compared ? ", Δ vs baseline (Welch)" : ""))).Border(TableBorder.Rounded);
+        table.AddColumn(new TableColumn("variant"));
+        var headers = compared ? new[] { "n", "95% CI", "Δ [95% CI]", "p" } : new[] { "n", "95% CI" };
+        foreach (var header in headers) table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned().NoWrap());
+        foreach (var v in stats)
+        {
+            var cells = new List<string>
+            {
+                Markup.Escape(v.Variant),
+                v.Summary.Map(s => s.N.ToString(CultureInfo.InvariantCulture)).IfNone("0"),
+                Markup.Escape(Core.VariantStatistics.FormatInterval(v.Summary.Bind(s => s.Ci95))),
+            };
+            if (compared)
+            {
+                cells.Add(Markup.Escape(v.FormatDifference()));
+                cells.Add(Markup.Escape(v.FormatPValue()));
+            }
+            table.AddRow(cells.ToArray());
+        }
+        return table;
     }
 }

@@ -25,7 +25,7 @@ public sealed class ExperimentReader
     public static Seq<string> FileKeys => Seq("datasets", "models", "defaults", "experiments");
 
     public static Seq<string> ExperimentKeys => Seq("name", "description", "dataset", "model", "optimizer", "loss", "batchSize",
-        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "reported", "trainOnly", "preciseBn");
+        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "sweep", "baseline", "reported", "trainOnly", "preciseBn");
 
     public static Seq<string> DefaultKeys => Seq("seeds", "threads", "device", "batchSize", "evalEvery", "loss");
 
@@ -143,17 +143,19 @@ public sealed class ExperimentReader
         var reported = m["reported"] is { } rn ? Reported(rn, m.PathOf("reported")) : Map<string, ReportedResult>();
         var trainOnly = m["trainOnly"] is { } tn ? TrainOnly(r, tn, m.PathOf("trainOnly")) : Seq<string>();
         var precise = m["preciseBn"] is { } pb ? PreciseBn(r, pb, m.PathOf("preciseBn")) : null;
+        var sweep = m["sweep"] is { } swn ? SweepOf(swn, m.PathOf("sweep")) : null;
+        var baseline = m.Text("baseline");
         Seq<VariantSpec>? variants = Seq<VariantSpec>();
         if (m["variants"] is { } vn && model is not null && optimizer is not null)
             variants = Variants(vn, m.PathOf("variants"), model, optimizer);
         if (r.Problems.Count != before || dataset is null || model is null || optimizer is null || budget is null
             || seeds is null || probes is null || reported is null || variants is null || trainOnly is null
-            || (m.Has("preciseBn") && precise is null))
+            || (m.Has("preciseBn") && precise is null) || (m.Has("sweep") && sweep is null))
             return null;
         return new ExperimentSpec(name, dataset, model, optimizer, budget.Value.IfNone(() => new Budget.Epochs(1)), description,
             loss, batchSize, evalEvery is int ev ? Some(ev) : None, seeds.Value, threads is int t ? Some(t) : None, probes.Value,
             variants.Value, reported.Value, device is DeviceKind dk ? Some(dk) : None, trainOnly.Value,
-            precise is null ? None : Some(precise));
+            precise is null ? None : Some(precise), sweep is null ? None : Some(sweep), baseline is null ? None : Some(baseline));
     }
 
     /// <summary><c>trainOnly: [batch_norm]</c> — a list of layer kinds.</summary>
@@ -175,6 +177,43 @@ public sealed class ExperimentReader
         return m.Int("batches") is int b ? new PreciseBnSpec(b) : null;
     }
 
+    /// <summary><c>sweep: {batchSize: [2, 4, 8], optimizer.lr: [0.01, 0.1], zip: false}</c>: every key but <c>zip</c> is an
+    /// axis, its value a list of scalars (or one scalar). Which fields exist is Core's question (<see cref="Sweeps"/>).</summary>
+    Sweep? SweepOf(YamlNode node, string path)
+    {
+        r.Mark(path, node);
+        if (node is not YamlMappingNode m)
+        {
+            r.Error(path, $"expected a mapping of fields to their values, e.g. {{batchSize: [16, 32, 64], optimizer.lr: [0.01, 0.1]}}, got {YamlReader.Describe(node)}");
+            return null;
+        }
+        var before = r.Problems.Count;
+        var axes = new List<SweepAxis>();
+        var zip = false;
+        foreach (var (k, v) in m.Children)
+        {
+            var field = (k as YamlScalarNode)?.Value ?? "";
+            var at = ProblemPath.Join(path, field);
+            r.Mark(at, k);
+            if (field == Sweep.ZipKey)
+            {
+                zip = r.Bool(v, at) ?? false;
+                continue;
+            }
+            var items = v is YamlSequenceNode seq ? seq.Children.ToList() : [v];
+            var values = new List<string>();
+            foreach (var (item, i) in items.Select((item, i) => (item, i)))
+            {
+                var vpath = ProblemPath.Index(at, i);
+                r.Mark(vpath, item);
+                if (item is YamlScalarNode { Value: { } text } && !YamlReader.IsNull(item)) values.Add(text.Trim());
+                else r.Error(vpath, $"expected one value (a number or a name), got {YamlReader.Describe(item)} — sweep one field per axis, e.g. override.all:batch_norm.convention: [torch, keras]");
+            }
+            axes.Add(new SweepAxis(field, values.ToSeq().Strict()));
+        }
+        return r.Problems.Count == before ? new Sweep(axes.ToSeq().Strict(), zip) : null;
+    }
+
     Map<string, ReportedResult>? Reported(YamlNode node, string path) =>
         Named(node, path, (n, p, _) =>
         {
@@ -188,7 +227,7 @@ public sealed class ExperimentReader
         });
 
     /// <summary>Experiment keys that a variant may not change: they describe the experiment as a whole.</summary>
-    static readonly Seq<string> WholeExperimentKeys = Seq("name", "seeds", "threads", "device", "loss", "variants", "reported",
+    static readonly Seq<string> WholeExperimentKeys = Seq("name", "seeds", "threads", "device", "loss", "variants", "sweep", "baseline", "reported",
         "trainOnly", "preciseBn");
 
     Seq<VariantSpec>? Variants(YamlNode node, string path, ModelSpec baseModel, OptimizerSpec baseOptimizer)

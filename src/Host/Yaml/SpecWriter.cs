@@ -160,6 +160,14 @@ public static class SpecWriter
             foreach (var v in e.Variants) vs.Add(new YamlScalarNode(v.Name), Variant(v));
             m.Add("variants", vs);
         }
+        e.Sweep.IfSome(sweep =>
+        {
+            var sm = new YamlMappingNode();
+            foreach (var a in sweep.Axes) sm.Add(new YamlScalarNode(a.Field), Flow(a.Values.Map(x => (YamlNode)Text(x))));
+            if (sweep.Zip) sm.Add(Sweep.ZipKey, Bool(true));
+            m.Add("sweep", sm);
+        });
+        e.Baseline.IfSome(b => m.Add("baseline", Text(b)));
         if (!e.Reported.IsEmpty)
         {
             var rs = new YamlMappingNode();
