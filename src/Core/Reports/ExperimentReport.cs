@@ -5,7 +5,8 @@ namespace NormLab.Core.Reports;
 /// <summary>
 /// Everything the page shows for one experiment: its description, the resolved configuration per variant (first
 /// seed's config.yaml; seeds differ only in the seed), the results table, the one-sentence BN effect, the figures and
-/// the raw files (paths relative to the results folder).
+/// the raw files (paths relative to the results folder), and the test-accuracy statistics per variant (95% CI, and against
+/// its baseline the difference, its 95% CI and Welch's p-value).
 /// </summary>
 public sealed record ExperimentReport(
     ExperimentInfo Info,
@@ -13,4 +14,5 @@ public sealed record ExperimentReport(
     Seq<ResultRow> Rows,
     string BnEffect,
     Seq<Figure> Figures,
-    Seq<string> RawFiles);
+    Seq<string> RawFiles,
+    Seq<VariantStatistics> Statistics = default);

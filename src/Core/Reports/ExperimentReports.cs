@@ -14,8 +14,15 @@ public static class ExperimentReports
                 .Choose(r => r.ConfigText).HeadOrNone().Map(c => (v, c)));
         var figures = SeqOps.Concat(TrainingCurves.For(experiment), IoffeFigures.For(experiment), FinalComparisons.For(experiment));
         var raw = experiment.Runs.OrderBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Seed).ToArray().ToSeq().Bind(r => r.Files);
-        return new ExperimentReport(experiment.Info, configs, rows, BnEffect.Sentence(rows), figures, raw);
+        return new ExperimentReport(experiment.Info, configs, rows, BnEffect.Sentence(rows), figures, raw, Statistics(experiment));
     }
+
+    /// <summary>Test accuracy of the complete runs per variant, each against the baseline experiment.json names for it.</summary>
+    public static Seq<VariantStatistics> Statistics(ExperimentData experiment) =>
+        VariantStatistics.Of(
+            VariantStyles.Ordered(experiment).Map(v => (v, experiment.Runs.Filter(r => r.Variant == v && RunValues.Counts(r))
+                .Choose(RunValues.TestAccuracy).Strict())).Strict(),
+            v => experiment.Info.Baselines.Find(v));
 
     public static Seq<ResultRow> Rows(ExperimentData experiment) =>
         VariantStyles.Ordered(experiment).Map(v =>

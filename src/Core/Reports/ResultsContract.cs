@@ -43,7 +43,8 @@ public sealed record ExperimentInfo(
     HashMap<string, Reported> Reported,
     Seq<string> Variants,
     Seq<int> Seeds,
-    Seq<string> Figures);
+    Seq<string> Figures,
+    HashMap<string, string> Baselines = default);
 
 /// <summary>
 /// One run (variant × seed). <see cref="Files"/> are the run's raw files as paths relative to the results folder

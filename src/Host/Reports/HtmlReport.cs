@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LanguageExt;
+using NormLab.Core;
 using NormLab.Core.Reports;
 
 namespace NormLab.Host.Reports;
@@ -45,6 +46,7 @@ public static class HtmlReport
         h.Append($"<p class=\"effect\">{E(e.BnEffect)}</p>\n");
 
         Table(h, e.Rows);
+        StatisticsTable(h, e.Statistics);
 
         if (!e.Configs.IsEmpty)
         {
@@ -92,6 +94,35 @@ public static class HtmlReport
             h.Append("</tr>\n");
             if (!r.Problems.IsEmpty)
                 h.Append($"<tr class=\"problems\"><td colspan=\"10\">{E(string.Join("; ", r.Problems))}</td></tr>\n");
+        }
+        h.Append("</tbody>\n</table>\n");
+    }
+
+    /// <summary>n, mean, std and 95% CI of the test accuracy per variant; with a baseline, the difference, its CI and p.</summary>
+    private static void StatisticsTable(StringBuilder h, Seq<VariantStatistics> stats)
+    {
+        if (!stats.Exists(s => s.Summary.Exists(x => x.N >= 2))) return;
+        var compared = stats.Exists(s => s.Baseline.IsSome);
+        h.Append("<table class=\"statistics\">\n<caption>Test accuracy over seeds: mean, sample std and the 95% confidence interval of the mean (Student t, n − 1 df)");
+        if (compared) h.Append("; against the baseline: the difference of means with its 95% CI and the two-sided p-value of Welch's t-test (Welch–Satterthwaite df)");
+        h.Append("</caption>\n<thead><tr><th>variant</th><th>n</th><th>mean</th><th>std</th><th>95% CI</th>");
+        if (compared) h.Append("<th>baseline</th><th>difference [95% CI]</th><th>p (Welch)</th>");
+        h.Append("</tr></thead>\n<tbody>\n");
+        string F(double x) => x.ToString("F4", CultureInfo.InvariantCulture);
+        foreach (var s in stats)
+        {
+            h.Append($"<tr><td><code>{E(s.Variant)}</code></td>");
+            h.Append($"<td class=\"num\">{s.Summary.Map(x => x.N).IfNone(0)}</td>");
+            h.Append($"<td class=\"num\">{E(s.Summary.Map(x => F(x.Mean)).IfNone("–"))}</td>");
+            h.Append($"<td class=\"num\">{E(s.Summary.Bind(x => x.Std).Map(F).IfNone("–"))}</td>");
+            h.Append($"<td class=\"num\">{E(VariantStatistics.FormatInterval(s.Summary.Bind(x => x.Ci95)))}</td>");
+            if (compared)
+            {
+                h.Append($"<td><code>{E(s.Baseline.IfNone("–"))}</code></td>");
+                h.Append($"<td class=\"num\">{E(s.FormatDifference())}</td>");
+                h.Append($"<td class=\"num\">{E(s.FormatPValue())}</td>");
+            }
+            h.Append("</tr>\n");
         }
         h.Append("</tbody>\n</table>\n");
     }

@@ -62,5 +62,6 @@ public static class ReportRecords
         toHashMap(m.Reported.Select(p => (p.Key, new Reported(Optional(p.Value.TestAccuracy), Optional(p.Value.WallSeconds))))),
         m.Variants.ToSeq(),
         m.Seeds.Where(s => s is >= int.MinValue and <= int.MaxValue).Select(s => (int)s).ToSeq(),
-        (m.Figures ?? []).Where(f => f?.GetValueKind() == JsonValueKind.String).Select(f => f!.GetValue<string>()).ToSeq());
+        (m.Figures ?? []).Where(f => f?.GetValueKind() == JsonValueKind.String).Select(f => f!.GetValue<string>()).ToSeq(),
+        toHashMap(m.Baselines.Select(p => (p.Key, p.Value))));
 }

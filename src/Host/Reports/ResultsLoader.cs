@@ -43,7 +43,11 @@ public static class ResultsLoader
     private static Option<ExperimentData> LoadExperiment(string root, string dir, List<string> warnings)
     {
         var name = Path.GetFileName(dir);
-        var variantDirs = Directory.GetDirectories(dir).Where(v => SeedDirs(v).Length > 0).OrderBy(v => v, StringComparer.Ordinal).ToArray();
+        // A variant is any folder below the experiment's holding seed-<n> folders: a sweep's run variants are nested
+        // (gn/batch=8/lr=0.1/seed-1) and named by their relative path.
+        var variantDirs = Directory.GetDirectories(dir, "*", SearchOption.AllDirectories)
+            .Where(v => !Path.GetFileName(v).StartsWith("seed-", StringComparison.Ordinal) && SeedDirs(v).Length > 0)
+            .OrderBy(v => v, StringComparer.Ordinal).ToArray();
         var infoPath = Path.Combine(dir, ExperimentJson.FileName);
         if (!File.Exists(infoPath) && variantDirs.Length == 0) return None;
 
@@ -51,7 +55,8 @@ public static class ResultsLoader
         var info = File.Exists(infoPath) ? Read(() => ExperimentJson.Read(infoPath), warnings).Map(m => m.ToReport()).IfNone(fallback) : fallback;
         if (!File.Exists(infoPath)) warnings.Add($"{infoPath}: missing; description and reported values are unknown");
 
-        var runs = variantDirs.SelectMany(v => SeedDirs(v).Select(s => LoadRun(root, Path.GetFileName(v), s.Seed, s.Dir, warnings))).ToArray();
+        string VariantName(string v) => Path.GetRelativePath(dir, v).Replace(Path.DirectorySeparatorChar, '/');
+        var runs = variantDirs.SelectMany(v => SeedDirs(v).Select(s => LoadRun(root, VariantName(v), s.Seed, s.Dir, warnings))).ToArray();
         return new ExperimentData(info with { Name = info.Name.Length > 0 ? info.Name : name }, runs.ToSeq());
     }
 

@@ -248,6 +248,86 @@ public sealed class ExperimentRunTests : IDisposable
         Assert.All(summaries, f => Assert.Equal(written[f], File.GetLastWriteTimeUtc(f)));
     }
 
+    private string SweepYaml() => $$$"""
+        datasets:
+          tiny:
+            source: mnist
+            dataDir: {{{Path.Combine(root, "data")}}}
+            validation: {count: 64, from: end}
+        experiments:
+          - name: sw
+            dataset: tiny
+            model:
+              inputShape: [1, 4, 4]
+              layers:
+                - flatten: {}
+                - dense: {units: 16}
+                - batch_norm: {convention: torch}
+                - activation: relu
+                - dense: {units: 10}
+                - activation: softmax
+            optimizer: {type: sgd, lr: 0.5}
+            batchSize: 16
+            steps: 12
+            seeds: [1, 2, 3]
+            threads: 1
+            baseline: a
+            variants:
+              a: {}
+              b: {optimizer: {lr: 0.05}}
+            sweep:
+              batchSize: [16, 32]
+        """;
+
+    [Fact]
+    public void A_sweep_runs_into_nested_folders_writes_statistics_against_the_baseline_and_resumes()
+    {
+        var outDir = Path.Combine(root, "results");
+        var (outcome, plans) = Run(outDir, SweepYaml());
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(12, outcome.Summaries.Count);
+        Assert.True(File.Exists(Path.Combine(outDir, "sw", "b", "batch=32", "seed-3", SummaryJson.FileName)));
+
+        var manifest = ExperimentJson.Read(Path.Combine(outDir, "sw", ExperimentJson.FileName));
+        Assert.Equal(new[] { "a/batch=16", "a/batch=32", "b/batch=16", "b/batch=32" }, manifest.Variants);
+        Assert.Equal("a/batch=32", manifest.Baselines["b/batch=32"]);
+        var stats = manifest.Statistics!.Variants.ToDictionary(v => v.Variant);
+        // The file's numbers are the statistics of the runs' own test accuracies.
+        foreach (var (variant, baseline) in new[] { ("b/batch=16", "a/batch=16"), ("b/batch=32", "a/batch=32") })
+        {
+            double[] Acc(string v) => outcome.Summaries.Where(s => s.Variant == v).Select(s => s.TestAccuracy!.Value).ToArray();
+            var expected = NormLab.Core.SeedStatistics.Compare(Acc(variant).ToSeq(), Acc(baseline).ToSeq(), baseline).IfNone(() => throw new InvalidOperationException());
+            var row = stats[variant];
+            Assert.Equal(3, row.N);
+            Assert.Equal(baseline, row.Baseline);
+            Assert.Equal(expected.Difference, row.Difference);
+            Assert.Equal(expected.Test.Map(t => t.PValue).ToNullable(), row.PValue);
+            Assert.Equal(NormLab.Core.SeedStatistics.Summarize(Acc(variant).ToSeq()).Bind(x => x.Ci95).Map(i => i.Low).ToNullable(), row.Ci95Low);
+        }
+        Assert.Null(stats["a/batch=16"].Difference); // the baseline itself
+
+        // The console table carries them too.
+        var console = new StringWriter();
+        new ExperimentRunner(new DatasetProvider(root, NullLogger.Instance), NullLogger.Instance, console).PrintTables(outcome, outDir);
+        Assert.Contains("sw: test accuracy, 95% CI (Student t), Δ vs baseline (Welch)", console.ToString());
+        Assert.Contains("b/batch=32", console.ToString());
+
+        // The report's scan finds the nested run variants, and the page shows the same statistics; --resume skips every run.
+        var report = NormLab.Host.Reports.ReportWriter.Write(outDir, NullLogger.Instance);
+        var html = File.ReadAllText(report.ReportPath.IfNone(() => throw new InvalidOperationException("no report")));
+        Assert.Contains("<th>p (Welch)</th>", html);
+        var b32 = NormLab.Core.SeedStatistics.Compare(
+            outcome.Summaries.Where(s => s.Variant == "b/batch=32").Select(s => s.TestAccuracy!.Value).ToSeq(),
+            outcome.Summaries.Where(s => s.Variant == "a/batch=32").Select(s => s.TestAccuracy!.Value).ToSeq(), "a/batch=32");
+        var line = new NormLab.Core.VariantStatistics("b/batch=32", Option<NormLab.Core.SampleSummary>.None, Prelude.Some("a/batch=32"), b32);
+        Assert.Contains($"<td class=\"num\">{line.FormatDifference()}</td><td class=\"num\">{line.FormatPValue()}</td>", html);
+        var tree = ResultsTree.Scan(outDir);
+        Assert.Equal(new[] { "a/batch=16", "a/batch=32", "b/batch=16", "b/batch=32" }, tree.Experiments.Single().Variants.Select(v => v.Name));
+        var (again, _) = Run(outDir, SweepYaml(), resume: true);
+        Assert.Equal(12, again.Skipped);
+        Assert.Equal(12, again.Statistics!["sw"].Sum(v => v.Summary.Map(x => x.N).IfNone(0)));
+    }
+
     private sealed class CancelAfter(CancellationTokenSource cts, long step) : IRunProgress
     {
         public IRunTicker Start(string label, long totalSteps) => new Ticker(cts, step);
@@ -355,6 +435,38 @@ public sealed class RunVerbTests
         Assert.Equal(2, code);
         Assert.Contains("/nonexistent/experiments.yaml: file not found", error);
         Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void A_sweep_of_more_than_100_runs_without_yes_exits_2_and_writes_nothing()
+    {
+        var file = Path.GetTempFileName();
+        var outDir = Path.Combine(Path.GetTempPath(), "normlab-yes-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            File.WriteAllText(file, """
+                experiments:
+                  - name: big
+                    dataset: mnist
+                    model: ioffe_mlp_bn
+                    optimizer: {type: sgd, lr: 0.1}
+                    steps: 1
+                    seeds: [1, 2, 3]
+                    sweep:
+                      batchSize: [8, 16, 24, 32, 40, 48, 56]
+                      optimizer.lr: [0.001, 0.003, 0.01, 0.03, 0.1]
+                """);
+            var (code, error) = Run(new RunOptions(file, PlanFilter.All, outDir, false, false));
+            Assert.Equal(2, code);
+            Assert.Contains("experiments[0].sweep (line 9, col 7): plans 105 runs, more than 100 — pass --yes", error);
+            Assert.Contains("not run — nothing was written", error);
+            Assert.False(Directory.Exists(outDir));
+        }
+        finally
+        {
+            File.Delete(file);
+            if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
+        }
     }
 
     [Fact]
