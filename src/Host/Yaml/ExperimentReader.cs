@@ -194,7 +194,8 @@ public sealed class ExperimentReader
         {
             var field = (k as YamlScalarNode)?.Value ?? "";
             var at = ProblemPath.Join(path, field);
-            r.Mark(at, k);
+            // zip's problem is its value; an axis's is its field name (its values have their own paths).
+            r.Mark(at, field == Sweep.ZipKey ? v : k);
             if (field == Sweep.ZipKey)
             {
                 zip = r.Bool(v, at) ?? false;
