@@ -166,7 +166,7 @@ public static class ExperimentValidation
                         e.Reported.Find(v.Name) || e.Reported.Find(sv.Declared), e.Device.IfNone(DeviceKinds.Default), e.TrainOnly, e.PreciseBn,
                         baseline));
         }
-        problems.AddRange(sweptProblems.GroupBy(p => p.Problem).Select(g => g.Key with { Message = g.Key.Message + InRuns(g.Select(x => x.Run).ToList()) }));
+        problems.AddRange(sweptProblems.GroupBy(p => p.Problem).Select(g => g.Key with { Message = g.Key.Message + InRuns(g.Select(x => x.Run).Distinct().ToList()) }));
         // Variants that inherit the base batch size and data share its problems: each is reported once.
         return new Checked<Seq<RunPlan>>(plans.ToSeq().Strict(), problems.Distinct().ToSeq().Strict());
     }

@@ -265,10 +265,22 @@ public static class Sweeps
             return (prefix, target: ValuePath(experimentPath, a.Item, v.Point[a.Index]));
         }).OrderByDescending(p => p.prefix.Length).ToSeq();
         bool Under(string path, string prefix) => path == prefix || path.StartsWith(prefix + ".", StringComparison.Ordinal) || path.StartsWith(prefix + "[", StringComparison.Ordinal);
-        return prefixes.Find(p => Under(problem.Path, p.prefix)).Match(
-            p => problem with { Path = p.target },
-            () => Under(problem.Path, variantPath)
-                ? problem with { Path = declaredPath + problem.Path[variantPath.Length..] }
-                : problem);
+        // The network is validated after every override: a layer field out of range (…model.layers[2].momentum) came from
+        // the override axis of that field, else from a model axis.
+        Option<string> FromNetwork()
+        {
+            if (!Under(problem.Path, ProblemPath.Join(variantPath, "model"))) return None;
+            var field = problem.Path[(problem.Path.LastIndexOf('.') + 1)..];
+            var axis = axes.Indexed().Find(a => a.Item.Field.StartsWith("override.", StringComparison.Ordinal) && a.Item.Field.EndsWith("." + field, StringComparison.Ordinal))
+                || axes.Indexed().Find(a => a.Item.Field == "model");
+            return axis.Map(a => ValuePath(experimentPath, a.Item, v.Point[a.Index]));
+        }
+        return prefixes.Find(p => Under(problem.Path, p.prefix)).Map(p => p.target).Match(
+            target => problem with { Path = target },
+            () => FromNetwork().Match(
+                target => problem with { Path = target },
+                () => Under(problem.Path, variantPath)
+                    ? problem with { Path = declaredPath + problem.Path[variantPath.Length..] }
+                    : problem));
     }
 }

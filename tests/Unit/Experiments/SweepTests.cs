@@ -130,6 +130,20 @@ public class SweepTests
     }
 
     [Fact]
+    public void A_layer_field_out_of_range_and_a_last_batch_of_one_point_at_the_axis_value()
+    {
+        var e = Swept(false, Axis("batchSize", "1", "32"), Axis("override.all:batch_norm.momentum", "2", "0.1")) with
+        {
+            Variants = L(Variant("a"), Variant("b")),
+        };
+        AssertProblems(new[]
+        {
+            "experiments[0].sweep.override.all:batch_norm.momentum[0]: must be in [0, 1] (got 2) (in 4 runs, e.g. \"a/batch=1/momentum=2\")",
+            "experiments[0].sweep.batchSize[0]: batches of 1 give batch_norm_1 (batch_norm) one value per channel, which training cannot normalise — use a batchSize of at least 2 (runs \"a/batch=1/momentum=0.1\", \"b/batch=1/momentum=0.1\")",
+        }, Plans.Expand(File(e)));
+    }
+
+    [Fact]
     public void A_sweep_needs_an_axis_and_a_baseline_must_name_a_variant()
     {
         AssertProblems(new[] { "experiments[0].sweep: has no axes — give at least one field and its values, e.g. batchSize: [16, 32, 64]" },
