@@ -92,7 +92,7 @@ public static class Sweeps
         return Checked<Seq<SweptVariant>>.Ok(variants.Strict());
     }
 
-    /// <summary>The number of runs a sweep plans: declared variants × points × seeds.</summary>
+    /// <summary>The number of points of a sweep: the product of its axes' lengths, or with zip one axis's length.</summary>
     public static long PointCount(Sweep sweep) =>
         sweep.Axes.IsEmpty ? 0 : sweep.Zip ? sweep.Axes.Head.Values.Count : sweep.Axes.Fold(1L, (n, a) => n * a.Values.Count);
 
