@@ -64,7 +64,7 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         // 4. The tables' numbers are those in the runs' summary.json files.
         var rows = await page.EvaluateAsync<string[][]>("""
             () => Array.from(document.querySelectorAll('section.experiment')).flatMap(s =>
-                Array.from(s.querySelectorAll('table tbody tr:not(.problems)')).map(r =>
+                Array.from(s.querySelectorAll('table:not(.statistics) tbody tr:not(.problems)')).map(r =>
                     [s.querySelector('h2').textContent, ...Array.from(r.cells).map(c => c.innerText.trim())]))
             """);
         Assert.NotEmpty(rows);
@@ -78,6 +78,19 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(MeanStd(summaries.Select(s => s.GetProperty("bestValAccuracy").GetDouble()), 4), row[5]);
             Assert.Equal(MeanStd(summaries.Select(s => s.GetProperty("wallSeconds").GetDouble()), 1), row[6].Split(" (reported")[0]);
             Assert.Equal(MeanStd(summaries.Select(s => s.GetProperty("imagesPerSecond").GetDouble()), 0), row[8]);
+        }
+
+        // 4b. The statistics table's n and mean are those of the same summary.json files.
+        var stats = await page.EvaluateAsync<string[][]>("""
+            () => Array.from(document.querySelectorAll('section.experiment')).flatMap(s =>
+                Array.from(s.querySelectorAll('table.statistics tbody tr')).map(r =>
+                    [s.querySelector('h2').textContent, ...Array.from(r.cells).map(c => c.innerText.trim())]))
+            """);
+        foreach (var row in stats)
+        {
+            var summaries = Summaries(row[0], row[1]);
+            Assert.Equal(summaries.Count.ToString(CultureInfo.InvariantCulture), row[2]);
+            Assert.Equal(MeanStd(summaries.Select(s => s.GetProperty("testAccuracy").GetDouble()), 4).Split(" ± ")[0], row[3]);
         }
 
         // 5. Every link to a file resolves to a file in the results folder.
