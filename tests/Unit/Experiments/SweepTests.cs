@@ -94,7 +94,7 @@ public class SweepTests
         {
             "experiments[0].sweep.lr: no field \"lr\" to sweep — did you mean \"optimizer.lr\"? (fields: batchSize, epochs, steps, evalEvery, dataset, model, optimizer.lr, optimizer.momentum, optimizer.dampening, optimizer.weightDecay, optimizer.nesterov, override.all:<kind>.<field>, override.<layer name>.<field>)",
             "experiments[0].sweep.optimizer.lrr: sgd has no field \"lrr\" — did you mean \"lr\"? (its fields: lr, momentum, dampening, weightDecay, nesterov)",
-            "experiments[0].sweep.override.all:batch_norm.momentun: batch_norm has no field \"momentun\" — did you mean \"momentum\"? (its fields: convention, momentum, epsilon, affine, trackRunningStats, implementation, window)",
+            "experiments[0].sweep.override.all:batch_norm.momentun: batch_norm has no field \"momentun\" — did you mean \"momentum\"? (its fields: convention, momentum, epsilon, affine, trackRunningStats, implementation, window, virtualBatchSize, renorm, trainable)",
             "experiments[0].sweep.batchSize[1]: expected an integer, got 'x'",
             "experiments[0].sweep.batchSize[2]: 8 is listed twice on this axis",
             "experiments[0].sweep.dataset: lists no values — give at least one (an empty axis would plan no runs)",
