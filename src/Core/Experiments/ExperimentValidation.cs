@@ -92,7 +92,8 @@ public static class ExperimentValidation
             + e.Seeds.Indexed()
                 .Filter(p => e.Seeds.Take(p.Index).Exists(s => s == p.Item))
                 .Map(p => new Problem(ProblemPath.Index(ProblemPath.Join(path, "seeds"), p.Index), $"seed {Format.Number(p.Item)} is listed twice"))
-            + e.Threads.Match(t => Positive(ProblemPath.Join(path, "threads"), t), () => Seq<Problem>()));
+            + e.Threads.Match(t => Positive(ProblemPath.Join(path, "threads"), t), () => Seq<Problem>())
+            + e.CheckpointEvery.Match(c => Positive(ProblemPath.Join(path, "checkpointEvery"), c), () => Seq<Problem>()));
 
         // The base configuration is validated once, whether or not a variant replaces a part of it.
         var baseDataset = ResolveDataset(file, e.Dataset, ProblemPath.Join(path, "dataset"));
@@ -164,7 +165,7 @@ public static class ExperimentValidation
                     plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, Freeze(net, e.TrainOnly),
                         v.Dataset.IfNone(e.Dataset), ds, optimizer, e.Loss, batch, budget, evalEvery, probes, e.Threads,
                         e.Reported.Find(v.Name) || e.Reported.Find(sv.Declared), e.Device.IfNone(DeviceKinds.Default), e.TrainOnly, e.PreciseBn,
-                        baseline));
+                        baseline, e.CheckpointEvery));
         }
         problems.AddRange(sweptProblems.GroupBy(p => p.Problem).Select(g => g.Key with { Message = g.Key.Message + InRuns(g.Select(x => x.Run).Distinct().ToList()) }));
         // Variants that inherit the base batch size and data share its problems: each is reported once.

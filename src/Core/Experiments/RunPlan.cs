@@ -30,7 +30,8 @@ public sealed record RunPlan(
     DeviceKind Device = DeviceKinds.Default,
     Seq<string> TrainOnly = default,
     Option<PreciseBnSpec> PreciseBn = default,
-    Option<string> Baseline = default)
+    Option<string> Baseline = default,
+    Option<int> CheckpointEvery = default)
 {
     /// <summary>Total optimizer steps of the run.</summary>
     public long TotalSteps => Budget.TotalSteps(Dataset, BatchSize);

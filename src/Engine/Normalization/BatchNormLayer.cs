@@ -82,6 +82,31 @@ public sealed class BatchNormLayer : Module
         using (var v = torch.tensor(runningVar.ToArray(), device: stats.Var.device)) stats.Var.copy_(v);
     }
 
+    /// <summary>
+    /// The window convention's ring as named tensors for a checkpoint (<c>window_means</c> [N, C], <c>window_vars</c> [N, C],
+    /// <c>window_cursor</c> int64 [fill, next]); empty for every other convention. Not part of the state_dict: PyTorch's
+    /// BN has no ring, so model.safetensors stays loadable there.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Value)> WindowState()
+    {
+        if (stats is null || Spec.Convention != BnConvention.Window) yield break;
+        var (means, vars, fill, next) = stats.Window;
+        yield return ("window_means", torch.stack(means));
+        yield return ("window_vars", torch.stack(vars));
+        yield return ("window_cursor", torch.tensor(new long[] { fill, next }));
+    }
+
+    /// <summary>Restores what <see cref="WindowState"/> gave (tensors looked up by the same names).</summary>
+    public void RestoreWindowState(Func<string, Tensor> get)
+    {
+        if (stats is null || Spec.Convention != BnConvention.Window) return;
+        var means = get("window_means");
+        var vars = get("window_vars");
+        var cursor = get("window_cursor").data<long>().ToArray();
+        if (cursor.Length != 2) throw new LayerException(GetName(), "checkpoint window cursor must hold [fill, next]");
+        stats.RestoreWindow(means.unbind(0), vars.unbind(0), (int)cursor[0], (int)cursor[1]);
+    }
+
     /// <summary>After <c>load_state_dict</c>: the .NET-side batch count follows the loaded num_batches_tracked.</summary>
     public void SyncAfterLoad() => stats?.SyncCountFromBuffer();
 

@@ -127,6 +127,27 @@ internal sealed class RunningStatistics : IDisposable
         Count();
     }
 
+    /// <summary>The window ring (means and unbiased variances, oldest slot first in storage order) and its cursor
+    /// (filled slots, next slot): checkpoint state that is not part of the state_dict. Empty for other conventions.</summary>
+    internal (IReadOnlyList<Tensor> Means, IReadOnlyList<Tensor> Vars, int Fill, int Next) Window => (windowMeans, windowVars, windowFill, windowNext);
+
+    /// <summary>Restores the window ring from a checkpoint: slot values are copied in, the cursor set.</summary>
+    internal void RestoreWindow(IReadOnlyList<Tensor> means, IReadOnlyList<Tensor> vars, int fill, int next)
+    {
+        if (means.Count != windowMeans.Length || vars.Count != windowVars.Length)
+            throw new ArgumentException($"the checkpoint holds a window of {means.Count}, the layer has {windowMeans.Length}");
+        if (fill < 0 || fill > windowMeans.Length || next < 0 || (windowMeans.Length > 0 && next >= windowMeans.Length))
+            throw new ArgumentException($"window cursor fill {fill}, next {next} is outside a window of {windowMeans.Length}");
+        using var _ = torch.no_grad();
+        for (var i = 0; i < windowMeans.Length; i++)
+        {
+            windowMeans[i].copy_(means[i]);
+            windowVars[i].copy_(vars[i]);
+        }
+        windowFill = fill;
+        windowNext = next;
+    }
+
     public void Dispose()
     {
         Mean.Dispose();

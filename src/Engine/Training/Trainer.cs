@@ -19,7 +19,13 @@ public static class Trainer
         torch.set_num_threads(config.Threads);
         // Dropout and any other sampling during training draw from the run's seed, after initialisation.
         torch.manual_seed(unchecked((long)config.Seed));
+        var resume = config.Resume;
+        // A resumed run's generator continues where the checkpoint left it (dropout masks of the later steps).
+        if (resume is not null) Checkpoints.TrainingState.RestoreRng(resume.RngState);
         var clock = Stopwatch.StartNew();
+        // The run's clock: metrics.csv's time continues from the checkpoint's.
+        var clockOffset = resume?.Position.ElapsedSeconds ?? 0;
+        double Now() => clockOffset + clock.Elapsed.TotalSeconds;
         var train = new BatchIterator(data.Train, config.BatchSize);
         if (train.BatchCount == 0) throw new ArgumentException("the training split is empty");
         var sampleShape = data.Train.SampleShape;
@@ -35,19 +41,24 @@ public static class Trainer
         var phases = config.Phases;
 
         net.train();
-        long step = 0;
-        long seen = 0;
-        double windowLoss = 0;
-        long windowCorrect = 0, windowSamples = 0;
-        double? lastTrainAccuracy = null, bestVal = null, testAcc = null, testLoss = null;
+        var start = resume?.Position;
+        long step = start?.Step ?? 0;
+        long seen = start?.Seen ?? 0;
+        double windowLoss = start?.WindowLoss ?? 0;
+        long windowCorrect = start?.WindowCorrect ?? 0, windowSamples = start?.WindowSamples ?? 0;
+        double? lastTrainAccuracy = start?.LastTrainAccuracy, bestVal = start?.BestValAccuracy, testAcc = start?.TestAccuracy, testLoss = start?.TestLoss;
         long? divergedAt = null;
         var status = RunStatus.Complete;
-        double trainSeconds = 0;
+        double trainSeconds = start?.TrainSeconds ?? 0;
+        var checkpoints = config.Checkpoints;
+        var lastCheckpointStep = step;
+        var lastCheckpointAt = clock.Elapsed;
+        var trainStart = 0.0;
         double Epoch() => (double)seen / data.Train.Count;
 
         void EvaluateNow()
         {
-            var evalStart = clock.Elapsed.TotalSeconds;
+            var evalStart = Now();
             if (windowSamples > 0)
             {
                 lastTrainAccuracy = (double)windowCorrect / windowSamples;
@@ -59,28 +70,41 @@ public static class Trainer
             evaluator.Evaluate(net, data.Validation).IfSome(r =>
             {
                 bestVal = Math.Max(bestVal ?? double.MinValue, r.Accuracy);
-                observer.OnMetric(new MetricRow(step, Epoch(), "val", r.Loss, r.Accuracy, clock.Elapsed.TotalSeconds));
+                observer.OnMetric(new MetricRow(step, Epoch(), "val", r.Loss, r.Accuracy, Now()));
             });
             evaluator.Evaluate(net, data.Test).IfSome(r =>
             {
                 (testLoss, testAcc) = (r.Loss, r.Accuracy);
-                observer.OnMetric(new MetricRow(step, Epoch(), "test", r.Loss, r.Accuracy, clock.Elapsed.TotalSeconds));
+                observer.OnMetric(new MetricRow(step, Epoch(), "test", r.Loss, r.Accuracy, Now()));
             });
             // Evaluation time is not training time: images/s counts only the steps.
-            trainSeconds -= clock.Elapsed.TotalSeconds - evalStart;
+            trainSeconds -= Now() - evalStart;
         }
 
-        var trainStart = clock.Elapsed.TotalSeconds;
+        // A checkpoint holds the state after `step` steps with (epoch, batch) the next batch; train time as of now.
+        void Checkpoint(int epoch, int batch)
+        {
+            if (checkpoints is null) return;
+            checkpoints.Save(new TrainerPosition(step, epoch, batch, seen, windowLoss, windowCorrect, windowSamples,
+                lastTrainAccuracy, bestVal, testAcc, testLoss, Now(), trainSeconds + (Now() - trainStart)));
+            lastCheckpointStep = step;
+            lastCheckpointAt = clock.Elapsed;
+        }
+
+        trainStart = Now();
         var lastProgress = 0.0;
-        var epochsStarted = 0;
-        for (var epoch = 0; step < config.TotalSteps && status == RunStatus.Complete; epoch++)
+        // Epochs whose shuffle has been drawn; a resumed run counts those before its checkpoint (mid-epoch: that one too).
+        var epochsStarted = start is null ? 0 : start.Epoch + (start.Batch > 0 ? 1 : 0);
+        for (var epoch = start?.Epoch ?? 0; step < config.TotalSteps && status == RunStatus.Complete; epoch++)
         {
             epochsStarted = epoch + 1;
             train.Shuffle(config.Seed, epoch);
-            for (var b = 0; b < train.BatchCount && step < config.TotalSteps; b++)
+            for (var b = epoch == start?.Epoch ? start!.Batch : 0; b < train.BatchCount && step < config.TotalSteps; b++)
             {
                 if (cancel.IsCancellationRequested)
                 {
+                    // SIGTERM / SIGINT: the state after the last whole step, so --resume loses nothing.
+                    if (step > lastCheckpointStep) Checkpoint(epoch, b);
                     status = RunStatus.Cancelled;
                     break;
                 }
@@ -130,8 +154,9 @@ public static class Trainer
                 windowLoss += loss * n;
                 windowCorrect += correct;
                 windowSamples += n;
-                var now = clock.Elapsed.TotalSeconds;
-                if (now - lastProgress >= 0.25 || step == config.TotalSteps)
+                var now = Now();
+                // Every quarter second, and at every evaluation step (so a display, or a test, sees those steps exactly).
+                if (now - lastProgress >= 0.25 || step == config.TotalSteps || step % evalEvery == 0)
                 {
                     lastProgress = now;
                     var elapsedTrain = now - trainStart + trainSeconds;
@@ -139,16 +164,20 @@ public static class Trainer
                         elapsedTrain > 0 ? seen / elapsedTrain : 0, now));
                 }
                 if (step % evalEvery == 0 || step == config.TotalSteps) EvaluateNow();
+                if (checkpoints is not null && step < config.TotalSteps
+                    && ((checkpoints.Every > 0 ? step % checkpoints.Every == 0 : b + 1 == train.BatchCount)
+                        || clock.Elapsed - lastCheckpointAt >= checkpoints.MaxInterval))
+                    Checkpoint(epoch, b + 1);
             }
         }
-        trainSeconds += clock.Elapsed.TotalSeconds - trainStart;
+        trainSeconds += Now() - trainStart;
         // A cancelled run still reports where it stood, so the kept results say how far it got.
         if (status == RunStatus.Cancelled && windowSamples > 0) EvaluateNow();
         // Precise BN after a complete run: the next epoch's shuffle supplies the batches.
         var precise = status == RunStatus.Complete && config.PreciseBnBatches > 0
             ? PreciseBn.Run(net, data, config.BatchSize, config.PreciseBnBatches, config.Seed, epochsStarted, evaluator, device)
             : null;
-        var wall = clock.Elapsed.TotalSeconds;
+        var wall = Now();
         return new TrainingOutcome(status, step, Epoch(), divergedAt, testAcc, testLoss, bestVal, lastTrainAccuracy, wall,
             trainSeconds, trainSeconds > 0 ? seen / trainSeconds : 0, precise);
     }

@@ -6,7 +6,9 @@ namespace NormLab.Engine.Training;
 /// epochs × ⌈train / batch⌉, Keras keeps the last partial batch). <paramref name="EvalEvery"/> = 0 means once per epoch;
 /// the end of training is always evaluated. <paramref name="Phases"/>: when set, the trainer adds each step's phase times
 /// to it (the benchmark's <c>--profile</c>); null reads no clock inside the step. <paramref name="PreciseBnBatches"/> &gt; 0:
-/// after a complete run, precise BN over that many training batches (<see cref="PreciseBn"/>).
+/// after a complete run, precise BN over that many training batches (<see cref="PreciseBn"/>). <paramref name="Checkpoints"/>: where
+/// checkpoints go (null: none); <paramref name="Resume"/>: the position and RNG state to continue from (null: step 0) — the
+/// caller has restored the network's and the optimizer's tensors already.
 /// </summary>
 public sealed record TrainingConfig(
     int BatchSize,
@@ -18,7 +20,9 @@ public sealed record TrainingConfig(
     int EvalBatchSize = 1000,
     Device? Device = null,
     StepPhases? Phases = null,
-    int PreciseBnBatches = 0);
+    int PreciseBnBatches = 0,
+    ICheckpointer? Checkpoints = null,
+    TrainerResume? Resume = null);
 
 /// <summary>The kinds of probes: what a researcher looks at inside a network while it trains.</summary>
 public enum ProbeKind

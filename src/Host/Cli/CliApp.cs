@@ -40,9 +40,15 @@ public static class CliApp
             return ExitCodes.UserError;
         }
         ConsoleLog.Verbose = parsed.GetValue(Verbose);
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // On SIGTERM / SIGINT System.CommandLine cancels the verb and, by default, gives up waiting after 2 s — too short for
+        // a run that writes its checkpoint, its final weights and summary.json on a loaded machine (Slurm's
+        // --signal=TERM@120 leaves two minutes). Wait as long as the run host's own shutdown timeout.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = ShutdownTimeout };
         return await parsed.InvokeAsync(configuration, cancellation);
     }
+
+    /// <summary>How long a verb may take to stop after SIGTERM / SIGINT (the run host uses the same bound).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromMinutes(2);
 
     static bool IsHelp(string[] args) => args.Any(a => a is "-h" or "--help" or "-?");
 }

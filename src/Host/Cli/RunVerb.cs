@@ -48,14 +48,16 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
                     !parsed.GetValue(noReport),
                     parsed.GetValue(device) is { } d ? DeviceKinds.Parse(d) : None,
                     parsed.GetValue(yes));
-                return await RunAsync(options);
+                return await RunAsync(options, cancel);
             });
             return command;
         }
     }
 
     /// <summary>Builds the run's host (DI, logging, console lifetime), runs it to the end and returns its exit code.</summary>
-    public static async Task<int> RunAsync(RunOptions options)
+    /// <param name="cancel">System.CommandLine's token, cancelled on SIGTERM / SIGINT: it stops the host the way its
+    /// console lifetime would, so the current run checkpoints at its next step boundary and the verb exits 130.</param>
+    public static async Task<int> RunAsync(RunOptions options, CancellationToken cancel = default)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         // The console shows the run (progress, tables, results) and warnings; -v adds the log lines (stderr: stdout
@@ -67,7 +69,7 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSingleton(logFiles);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = CliApp.ShutdownTimeout);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ExitCodeHolder>();
         builder.Services.AddSingleton(sp => new DatasetProvider(
@@ -78,6 +80,8 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
         using var host = builder.Build();
         // RunAsync disposes the host's services when it returns: keep the holder, not the provider.
         var exitCode = host.Services.GetRequiredService<ExitCodeHolder>();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var stop = cancel.Register(lifetime.StopApplication);
         await host.RunAsync();
         return exitCode.Value;
     }

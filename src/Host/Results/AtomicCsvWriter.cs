@@ -18,13 +18,28 @@ public class AtomicCsvWriter : IDisposable
     private int _pending;
     private bool _disposed;
 
-    public AtomicCsvWriter(string path, string header, TimeSpan? flushInterval = null)
+    /// <param name="existing">The whole text of an earlier attempt to continue from (a checkpoint's copy: header and
+    /// rows, each line ending in '\n'); null starts with the header alone.</param>
+    public AtomicCsvWriter(string path, string header, TimeSpan? flushInterval = null, string? existing = null)
     {
         Path = path;
         FlushInterval = flushInterval ?? TimeSpan.FromSeconds(5);
-        _text.Append(header).Append('\n');
+        if (existing is null)
+        {
+            _text.Append(header).Append('\n');
+        }
+        else
+        {
+            if (!existing.StartsWith(header + "\n", StringComparison.Ordinal) || !existing.EndsWith('\n'))
+                throw new ResultsFormatException(path, 1, $"the text to continue from does not start with the header \"{header}\" or ends mid-line");
+            _text.Append(existing);
+            RowCount = existing.Count(c => c == '\n') - 1;
+        }
         Flush();
     }
+
+    /// <summary>The whole file as it stands (header and every row appended so far), for a checkpoint.</summary>
+    public string Text => _text.ToString();
 
     public string Path { get; }
 

@@ -18,8 +18,8 @@ public enum MetricsSplit
 public sealed record MetricsRow(long Step, double Epoch, MetricsSplit Split, double? Loss, double? Accuracy, double Time);
 
 /// <summary>Writes metrics.csv; see <see cref="AtomicCsvWriter"/> for when the file is (atomically) rewritten.</summary>
-public sealed class MetricsCsvWriter(string path, TimeSpan? flushInterval = null)
-    : AtomicCsvWriter(path, MetricsCsv.Header, flushInterval)
+public sealed class MetricsCsvWriter(string path, TimeSpan? flushInterval = null, string? existing = null)
+    : AtomicCsvWriter(path, MetricsCsv.Header, flushInterval, existing)
 {
     public void Append(MetricsRow row) => AppendLine(MetricsCsv.Format(row));
 

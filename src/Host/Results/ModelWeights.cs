@@ -206,6 +206,20 @@ public static class ModelWeights
         foreach (var bn in net.BatchNormLayers) bn.SyncAfterLoad();
     }
 
+    /// <summary>Every tensor of a checked file (<see cref="ReadFile"/>), as CPU tensors by name; the caller disposes them.</summary>
+    public static Dictionary<string, Tensor> ReadTensors(string path)
+    {
+        var (entries, bytes, dataStart) = ReadFile(path);
+        var result = new Dictionary<string, Tensor>();
+        foreach (var e in entries)
+        {
+            var t = torch.empty(e.Shape, dtype: e.DType).DetachFromDisposeScope();
+            if (e.End > e.Begin) t.bytes = bytes.AsSpan((int)(dataStart + e.Begin), (int)(e.End - e.Begin));
+            result[e.Name] = t;
+        }
+        return result;
+    }
+
     private static string List(List<string> names) =>
         names.Count <= 4 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(4))} and {names.Count - 4} more";
 

@@ -9,8 +9,8 @@ namespace NormLab.Host.Results;
 public sealed record ProbeRow(long Step, string Probe, string Layer, string Stat, double Value);
 
 /// <summary>Writes probes.csv; see <see cref="AtomicCsvWriter"/> for when the file is (atomically) rewritten.</summary>
-public sealed class ProbesCsvWriter(string path, TimeSpan? flushInterval = null)
-    : AtomicCsvWriter(path, ProbesCsv.Header, flushInterval)
+public sealed class ProbesCsvWriter(string path, TimeSpan? flushInterval = null, string? existing = null)
+    : AtomicCsvWriter(path, ProbesCsv.Header, flushInterval, existing)
 {
     public void Append(ProbeRow row) => AppendLine(ProbesCsv.Format(row));
 

@@ -59,12 +59,13 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
                 plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
                 plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan), plan.Device,
-                plan.PreciseBn.Map(p => p.Batches).IfNone(0));
+                plan.PreciseBn.Map(p => p.Batches).IfNone(0), plan.CheckpointEvery.IfNone(0));
             // The run's own normlab.log: its log lines and progress, closed (renamed into place) before its summary.json.
             var runLog = logs?.OpenRun(runDir);
             var ticker = progress.Start(job.Label, job.TotalSteps);
             if (logs is not null) ticker = logs.Tee(ticker, job.Label, job.TotalSteps, TimeSpan.FromSeconds(10));
-            var summary = RunExecutor.Execute(job, splits, runDir, ticker, cancel, runLog);
+            var summary = RunExecutor.Execute(job, splits, runDir, ticker, cancel, runLog, request.Resume,
+                line => logger.LogInformation("{Message}", line));
             summaries.Add(summary);
             if (summary.Status == RunStatus.Cancelled) break;
         }

@@ -3,8 +3,10 @@ using NormLab.Core.Data;
 using NormLab.Core.Experiments;
 using NormLab.Core.Networks;
 using NormLab.Engine;
+using NormLab.Engine.Checkpoints;
 using NormLab.Engine.Compilation;
 using NormLab.Engine.Training;
+using System.Runtime.InteropServices;
 using NormLab.Host.Results;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,10 +21,19 @@ namespace NormLab.Host.Running;
 /// </summary>
 public static class RunExecutor
 {
+    /// <summary>A checkpoint also whenever this much training passed since the last one, however long the epoch.</summary>
+    public static readonly TimeSpan CheckpointMaxInterval = TimeSpan.FromMinutes(10);
+
     /// <param name="log">The run's normlab.log, closed (renamed into place) after the outcome line and before summary.json.</param>
-    public static RunSummary Execute(RunJob job, DatasetSplits data, string runDir, IRunTicker ticker, CancellationToken cancel, IDisposable? log = null)
+    /// <param name="resume">Continue from the run's newest valid checkpoint when there is one (<c>--resume</c>); otherwise
+    /// old checkpoints are removed and the run starts at step 0.</param>
+    /// <param name="say">Where the executor says what it did with checkpoints (the log).</param>
+    public static RunSummary Execute(RunJob job, DatasetSplits data, string runDir, IRunTicker ticker, CancellationToken cancel,
+        IDisposable? log = null, bool resume = false, Action<string>? say = null)
     {
+        say ??= _ => { };
         Directory.CreateDirectory(runDir);
+        if (!resume) CheckpointFolder.Delete(runDir);
         var summaryPath = Path.Combine(runDir, SummaryJson.FileName);
         // A summary left by an earlier, unfinished attempt must not describe this one.
         if (File.Exists(summaryPath)) File.Delete(summaryPath);
@@ -47,14 +58,53 @@ public static class RunExecutor
         try
         {
             var device = DeviceResolution.Torch(job.Device);
-            using var net = Interpreter.CompileValid(job.Network, (ulong)job.Seed, device);
-            // Only what may train: layers with trainable: false (trainOnly) never reach the optimizer.
-            using var optimizer = OptimizerFactory.Create(job.Optimizer, net.TrainableParameters());
-            var config = new TrainingConfig(job.BatchSize, job.TotalSteps, job.EvalEvery, (ulong)job.Seed, job.Threads,
-                ProbeResolver.Resolve(job.Network, job.Probes), Device: device, PreciseBnBatches: job.PreciseBnBatches);
+            var fingerprint = Fingerprint(job);
+            var (net, optimizer) = Build(job, device);
+            TrainerResume? from = null;
+            (string, string)? texts = null;
+            if (resume)
+            {
+                var notes = new List<string>();
+                foreach (var candidate in CheckpointFolder.Candidates(runDir, fingerprint, notes))
+                {
+                    using (candidate)
+                    {
+                        try
+                        {
+                            TrainingState.RestoreNetwork(net, candidate.Contents.Tensors.ToDictionary(p => p.Key, p => p.Value));
+                            TrainingState.RestoreOptimizer(optimizer, candidate.Contents.Optimizer);
+                            from = new TrainerResume(candidate.Contents.Position, candidate.Contents.Rng);
+                            texts = (candidate.Contents.MetricsCsv, candidate.Contents.ProbesCsv);
+                            break;
+                        }
+                        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or ExternalException)
+                        {
+                            notes.Add($"{candidate.Folder}/: not used — {e.Message}");
+                            // A restore that failed half way may have changed the network: start from a fresh one.
+                            net.Dispose();
+                            optimizer.Dispose();
+                            (net, optimizer) = Build(job, device);
+                        }
+                    }
+                }
+                foreach (var note in notes) say($"{job.Label}: {note}");
+                if (from is not null)
+                    say($"{job.Label}: resuming from its checkpoint at step {from.Position.Step} of {job.TotalSteps}");
+                else if (notes.Count > 0)
+                    say($"{job.Label}: no usable checkpoint, starting again from step 0");
+            }
             TrainingOutcome outcome;
-            using (var writer = new RunResultsWriter(runDir, ticker.Update, new TensorBoardLog(runDir, net)))
+            using var netOwner = net;
+            using var optimizerOwner = optimizer;
+            // A resumed run's TensorBoard events go to a new event file in tb/ beside the earlier attempt's.
+            using (var writer = new RunResultsWriter(runDir, ticker.Update, new TensorBoardLog(runDir, net), texts))
+            {
+                var checkpointer = new Checkpointer(job, runDir, fingerprint, net, optimizer, writer);
+                var config = new TrainingConfig(job.BatchSize, job.TotalSteps, job.EvalEvery, (ulong)job.Seed, job.Threads,
+                    ProbeResolver.Resolve(job.Network, job.Probes), Device: device, PreciseBnBatches: job.PreciseBnBatches,
+                    Checkpoints: checkpointer, Resume: from);
                 outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);
+            }
             // The parameters and BN buffers as training left them (complete, diverged or cancelled), before summary.json.
             ModelWeights.Save(net, weightsPath);
             var epochs = outcome.Epochs;
@@ -70,7 +120,8 @@ public static class RunExecutor
                 Message = outcome.Status switch
                 {
                     Engine.Training.RunStatus.Diverged => $"loss became non-finite at step {outcome.DivergedAtStep}",
-                    Engine.Training.RunStatus.Cancelled => $"cancelled after {outcome.Steps} of {job.TotalSteps} steps",
+                    Engine.Training.RunStatus.Cancelled => $"cancelled after {outcome.Steps} of {job.TotalSteps} steps" +
+                        (CheckpointFolder.LatestStep(runDir) is long at ? $"; checkpoint at step {at}: ./normlab run --resume continues it" : ""),
                     _ => null,
                 },
                 Steps = outcome.Steps,
@@ -96,10 +147,52 @@ public static class RunExecutor
             // libtorch's error outside any one layer (the loss, the optimizer): its message without the C++ backtrace.
             summary = baseSummary with { Message = TorchErrors.Describe(e) };
         }
+
         ticker.Finish(Describe(summary));
         log?.Dispose();
         SummaryJson.Write(summaryPath, summary);
+        // A complete run needs no checkpoint; a cancelled or failed one keeps it for --resume.
+        if (summary.Status == HostRunStatus.Complete) CheckpointFolder.Delete(runDir);
         return summary;
+    }
+
+    private static (CompiledNetwork Net, torch.optim.Optimizer Optimizer) Build(RunJob job, Device device)
+    {
+        var net = Interpreter.CompileValid(job.Network, (ulong)job.Seed, device);
+        // Only what may train: layers with trainable: false (trainOnly) never reach the optimizer.
+        return (net, OptimizerFactory.Create(job.Optimizer, net.TrainableParameters()));
+    }
+
+    /// <summary>
+    /// What a checkpoint must agree with to be continued: the run's resolved configuration, its total steps and its
+    /// threads (the thread count changes libtorch's reductions, so a resume on other threads would not be the same bits).
+    /// </summary>
+    public static string Fingerprint(RunJob job) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"{job.ResolvedConfigYaml}\ntotalSteps={job.TotalSteps}\nthreads={job.Threads}\ncheckpointFormat=1")));
+
+    /// <summary>Captures the run's state at the trainer's request and writes it (<see cref="CheckpointFolder"/>).</summary>
+    private sealed class Checkpointer(RunJob job, string runDir, string fingerprint, CompiledNetwork net, torch.optim.Optimizer optimizer,
+        RunResultsWriter writer) : ICheckpointer
+    {
+        public long Every => job.CheckpointEvery;
+
+        public TimeSpan MaxInterval => CheckpointMaxInterval;
+
+        public void Save(TrainerPosition position)
+        {
+            var tensors = TrainingState.NetworkTensors(net);
+            try
+            {
+                var (metrics, probes) = writer.Texts;
+                CheckpointFolder.Write(runDir, new CheckpointContents(position, fingerprint, tensors,
+                    TrainingState.OptimizerBytes(optimizer), TrainingState.RngState(), metrics, probes));
+            }
+            finally
+            {
+                foreach (var (_, t) in tensors) t.Dispose();
+            }
+        }
     }
 
     public static string Describe(RunSummary s) => s.Status switch

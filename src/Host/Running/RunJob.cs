@@ -7,6 +7,7 @@ namespace NormLab.Host.Running;
 /// <summary>
 /// One run, fully resolved: what the executor trains and what it writes into the run's config.yaml
 /// (<paramref name="ResolvedConfigYaml"/>, exactly what ran, BN convention and resolved device included).
+/// <paramref name="CheckpointEvery"/>: steps between checkpoints, 0 = at the end of every epoch.
 /// </summary>
 public sealed record RunJob(
     string Experiment,
@@ -22,7 +23,8 @@ public sealed record RunJob(
     int Threads,
     string ResolvedConfigYaml,
     DeviceKind Device = DeviceKind.Cpu,
-    int PreciseBnBatches = 0)
+    int PreciseBnBatches = 0,
+    long CheckpointEvery = 0)
 {
     public string Label => $"{Experiment}/{Variant}/seed-{Seed}";
 }

@@ -16,14 +16,19 @@ public sealed class RunResultsWriter : ITrainingObserver, IDisposable
     private readonly ITrainingObserver? alongside;
 
     /// <param name="alongside">Sees every row too (the run's TensorBoard log).</param>
-    public RunResultsWriter(string runDir, Action<TrainingProgress>? progress = null, ITrainingObserver? alongside = null)
+    /// <param name="resumeFrom">The metrics.csv and probes.csv texts of a checkpoint: the files continue from them.</param>
+    public RunResultsWriter(string runDir, Action<TrainingProgress>? progress = null, ITrainingObserver? alongside = null,
+        (string Metrics, string Probes)? resumeFrom = null)
     {
         this.alongside = alongside;
         Directory.CreateDirectory(runDir);
-        metrics = new MetricsCsvWriter(Path.Combine(runDir, MetricsCsv.FileName), TimeSpan.FromSeconds(5));
-        probes = new ProbesCsvWriter(Path.Combine(runDir, ProbesCsv.FileName), TimeSpan.FromSeconds(5));
+        metrics = new MetricsCsvWriter(Path.Combine(runDir, MetricsCsv.FileName), TimeSpan.FromSeconds(5), resumeFrom?.Metrics);
+        probes = new ProbesCsvWriter(Path.Combine(runDir, ProbesCsv.FileName), TimeSpan.FromSeconds(5), resumeFrom?.Probes);
         this.progress = progress;
     }
+
+    /// <summary>Both files' whole text as it stands: what a checkpoint keeps of them.</summary>
+    public (string Metrics, string Probes) Texts => (metrics.Text, probes.Text);
 
     public void OnMetric(MetricRow row)
     {

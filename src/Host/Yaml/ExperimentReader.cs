@@ -25,13 +25,13 @@ public sealed class ExperimentReader
     public static Seq<string> FileKeys => Seq("datasets", "models", "defaults", "experiments");
 
     public static Seq<string> ExperimentKeys => Seq("name", "description", "dataset", "model", "optimizer", "loss", "batchSize",
-        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "sweep", "baseline", "reported", "trainOnly", "preciseBn");
+        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "sweep", "baseline", "reported", "trainOnly", "preciseBn", "checkpointEvery");
 
-    public static Seq<string> DefaultKeys => Seq("seeds", "threads", "device", "batchSize", "evalEvery", "loss");
+    public static Seq<string> DefaultKeys => Seq("seeds", "threads", "device", "batchSize", "evalEvery", "loss", "checkpointEvery");
 
     /// <summary>What <c>defaults:</c> sets; null fields are not set.</summary>
     sealed record Defaults(Seq<int>? Seeds = null, int? Threads = null, int? BatchSize = null, int? EvalEvery = null, string? Loss = null,
-        DeviceKind? Device = null);
+        DeviceKind? Device = null, int? CheckpointEvery = null);
 
     public ExperimentFile? File(YamlNode root)
     {
@@ -81,7 +81,7 @@ public sealed class ExperimentReader
         if (m is null) return null;
         var before = r.Problems.Count;
         var result = new Defaults(m["seeds"] is { } s ? Seeds(s, m.PathOf("seeds")) : null, m.Int("threads"), m.Int("batchSize"),
-            m.Int("evalEvery"), m.Text("loss"), DeviceOf(m));
+            m.Int("evalEvery"), m.Text("loss"), DeviceOf(m), m.Int("checkpointEvery"));
         return r.Problems.Count == before ? result : null;
     }
 
@@ -139,6 +139,7 @@ public sealed class ExperimentReader
         var seeds = m["seeds"] is { } sn ? Seeds(sn, m.PathOf("seeds")) : defaults.Seeds ?? ExperimentSpec.DefaultSeeds;
         var threads = m.Int("threads") ?? defaults.Threads;
         var device = DeviceOf(m) ?? defaults.Device;
+        var checkpointEvery = m.Int("checkpointEvery") ?? defaults.CheckpointEvery;
         var probes = m["probes"] is { } pn ? spec.Probes(pn, m.PathOf("probes")) : Seq<ProbeSpec>();
         var reported = m["reported"] is { } rn ? Reported(rn, m.PathOf("reported")) : Map<string, ReportedResult>();
         var trainOnly = m["trainOnly"] is { } tn ? TrainOnly(r, tn, m.PathOf("trainOnly")) : Seq<string>();
@@ -155,7 +156,8 @@ public sealed class ExperimentReader
         return new ExperimentSpec(name, dataset, model, optimizer, budget.Value.IfNone(() => new Budget.Epochs(1)), description,
             loss, batchSize, evalEvery is int ev ? Some(ev) : None, seeds.Value, threads is int t ? Some(t) : None, probes.Value,
             variants.Value, reported.Value, device is DeviceKind dk ? Some(dk) : None, trainOnly.Value,
-            precise is null ? None : Some(precise), sweep is null ? None : Some(sweep), baseline is null ? None : Some(baseline));
+            precise is null ? None : Some(precise), sweep is null ? None : Some(sweep), baseline is null ? None : Some(baseline),
+            checkpointEvery is int ce ? Some(ce) : None);
     }
 
     /// <summary><c>trainOnly: [batch_norm]</c> — a list of layer kinds.</summary>

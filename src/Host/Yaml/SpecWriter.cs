@@ -153,6 +153,7 @@ public static class SpecWriter
         e.Threads.IfSome(t => m.Add("threads", Number(t)));
         e.Device.IfSome(d => m.Add("device", Text(d.Name())));
         AddTrainOnlyAndPreciseBn(m, e.TrainOnly, e.PreciseBn);
+        e.CheckpointEvery.IfSome(c => m.Add("checkpointEvery", Number(c)));
         if (!e.Probes.IsEmpty) m.Add("probes", Probes(e.Probes));
         if (!e.Variants.IsEmpty)
         {
@@ -226,6 +227,7 @@ public static class SpecWriter
         p.Threads.IfSome(t => m.Add("threads", Number(t)));
         m.Add("device", Text(p.Device.Name()));
         AddTrainOnlyAndPreciseBn(m, p.TrainOnly, p.PreciseBn);
+        p.CheckpointEvery.IfSome(c => m.Add("checkpointEvery", Number(c)));
         p.Reported.IfSome(r => m.Add("reported", Reported(r)));
         return m;
     }

@@ -89,7 +89,7 @@ public static class YamlDocuments
     public static string WriteRunPlan(RunPlan plan) => SpecWriter.Emit(SpecWriter.RunPlan(plan));
 
     static readonly Seq<string> RunPlanKeys = Seq("experiment", "variant", "seed", "description", "dataset", "model", "optimizer",
-        "loss", "batchSize", "epochs", "steps", "evalEvery", "probes", "threads", "device", "reported", "trainOnly", "preciseBn");
+        "loss", "batchSize", "epochs", "steps", "evalEvery", "probes", "threads", "device", "reported", "trainOnly", "preciseBn", "checkpointEvery");
 
     /// <summary>Reads a run's config.yaml back (the inverse of <see cref="WriteRunPlan"/>).</summary>
     public static Either<Seq<LocatedProblem>, RunPlan> ReadRunPlan(string text) =>
@@ -118,6 +118,7 @@ public static class YamlDocuments
                 : m.Int("steps") is int s ? new Budget.Steps(s) : null;
             var evalEvery = m.Int("evalEvery");
             var threads = m.Int("threads");
+            var checkpointEvery = m.Int("checkpointEvery");
             // config.yaml written before devices were recorded ran on the CPU.
             var device = ExperimentReader.Device(r, m) ?? DeviceKinds.Default;
             ReportedResult? reported = null;
@@ -134,6 +135,7 @@ public static class YamlDocuments
             return new RunPlan(m.Text("experiment") ?? "", m.Text("description") ?? "", m.Text("variant") ?? "", seed.Value, network,
                 datasetName, dataset, optimizer, m.Text("loss") ?? ExperimentSpec.CrossEntropy, batch.Value, budget,
                 evalEvery is int ev ? Some(ev) : None, probes.Value, threads is int t ? Some(t) : None,
-                reported is null ? None : Some(reported), device, trainOnly.Value, precise is null ? None : Some(precise));
+                reported is null ? None : Some(reported), device, trainOnly.Value, precise is null ? None : Some(precise),
+                CheckpointEvery: checkpointEvery is int ce ? Some(ce) : None);
         });
 }

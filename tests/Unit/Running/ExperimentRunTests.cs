@@ -25,7 +25,7 @@ public sealed class ExperimentRunTests : IDisposable
     }
 
     /// <summary>4×4 images where class k lights pixel k (and k+6 for k &lt; 10 wraps into 16 pixels), plus a little noise.</summary>
-    private static void WriteLearnableDataset(string dir, int train, int test)
+    internal static void WriteLearnableDataset(string dir, int train, int test)
     {
         Directory.CreateDirectory(dir);
         byte[] Images(int count, int seed)
