@@ -32,13 +32,25 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
             var device = new System.CommandLine.Option<string?>("--device") { Description = "train on cpu, cuda or auto (cuda when available, else cpu); overrides the file's device" };
             device.AcceptOnlyFromAmong([.. DeviceKinds.Names]);
             var yes = new System.CommandLine.Option<bool>("--yes") { Description = $"run a sweep of more than {Sweep.MaxRunsWithoutConfirmation} runs (without it, such a run stops before training)" };
+            var shard = new System.CommandLine.Option<string?>("--shard") { Description = "train only shard K of N (K/N, 1 ≤ K ≤ N): a deterministic, cost-balanced part of the plan" };
             var noReport = new System.CommandLine.Option<bool>("--no-report") { Description = "do not write figures and report.html at the end" };
             var command = new Command("run", "Run the experiments: every variant for every seed; results/, then the report.")
             {
-                file, only, variant, seeds, maxSteps, output, resume, noReport, device, yes,
+                file, only, variant, seeds, maxSteps, output, resume, noReport, device, yes, shard,
             };
             command.SetAction(async (parsed, cancel) =>
             {
+                LanguageExt.Option<ShardSpec> shardSpec = None;
+                if (parsed.GetValue(shard) is { } shardText)
+                {
+                    var p = Shards.Parse(shardText);
+                    if (p.IsLeft)
+                    {
+                        await parsed.InvocationConfiguration.Error.WriteLineAsync(p.LeftToSeq().Head());
+                        return ExitCodes.UserError;
+                    }
+                    shardSpec = p.RightToSeq().Head();
+                }
                 var options = new RunOptions(
                     parsed.GetValue(file) ?? files.DefaultPath,
                     new PlanFilter((parsed.GetValue(only) ?? []).ToSeq(), (parsed.GetValue(variant) ?? []).ToSeq(),
@@ -47,7 +59,8 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
                     parsed.GetValue(resume),
                     !parsed.GetValue(noReport),
                     parsed.GetValue(device) is { } d ? DeviceKinds.Parse(d) : None,
-                    parsed.GetValue(yes));
+                    parsed.GetValue(yes),
+                    shardSpec);
                 return await RunAsync(options, cancel);
             });
             return command;

@@ -1,7 +1,9 @@
 using LanguageExt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NormLab.Core.Experiments;
 using NormLab.Host.Reports;
+using NormLab.Host.Results;
 using NormLab.Host.Yaml;
 using Spectre.Console;
 
@@ -68,7 +70,21 @@ public sealed class ExperimentRunService(
             Console.Error.WriteLine($"{options.File}: not run — no run started");
             return 2;
         }
-        var plans = devices.RightToSeq().Head();
+        var allPlans = devices.RightToSeq().Head();
+        if (ResultsFolder.Problem(options.OutDir) is { } unwritable)
+        {
+            Console.Error.WriteLine(unwritable);
+            return 2;
+        }
+        if (PlanFile.OtherFile(options.OutDir, options.File) is { } other)
+        {
+            Console.Error.WriteLine(other);
+            return 2;
+        }
+        var shards = options.Shard.Match(s => s.Count, () => 1);
+        PlanFile.Write(options.OutDir, PlanFile.Of(options.File, allPlans, shards));
+        var plans = options.Shard.Match(s => Shards.Select(allPlans, s), () => allPlans);
+        options.Shard.IfSome(s => logger.LogInformation("shard {Shard}: {Runs} of the {All} planned runs", s.ToString(), plans.Count, allPlans.Count));
         logger.LogInformation("{Runs} runs planned from {File}; results in {Out}", plans.Count, options.File, Path.GetFullPath(options.OutDir));
         var request = new RunRequest(options.OutDir, options.Resume, Environment.ProcessorCount);
         var misfits = runner.PrepareDatasets(plans, request, cancel);
@@ -84,7 +100,7 @@ public sealed class ExperimentRunService(
         RunBatchOutcome outcome;
         if (Console.IsOutputRedirected)
         {
-            outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, request, new LineProgress(Console.Out, TimeSpan.FromSeconds(10)), cancel);
+            outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, request, new LineProgress(Console.Out, TimeSpan.FromSeconds(10)), cancel, allPlans);
         }
         else
         {
@@ -93,7 +109,7 @@ public sealed class ExperimentRunService(
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
                     new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(ctx => outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, request, new BarProgress(ctx), cancel));
+                .Start(ctx => outcome = runner.Run(plans, YamlDocuments.WriteRunPlan, request, new BarProgress(ctx), cancel, allPlans));
         }
         runner.PrintTables(outcome, options.OutDir);
         if (outcome.Cancelled)

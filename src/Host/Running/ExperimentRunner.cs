@@ -12,8 +12,9 @@ public sealed record RunRequest(string OutDir, bool Resume, int DefaultThreads);
 
 /// <summary>How a whole invocation ended: what ran, what was kept, and the exit code that says so.</summary>
 /// <see cref="Statistics"/>: per experiment, test accuracy per variant with its 95% CI and the comparison with its baseline.
+/// <paramref name="Busy"/>: runs left alone because another live process holds their lock.
 public sealed record RunBatchOutcome(IReadOnlyList<RunSummary> Summaries, int Skipped, bool Cancelled, IReadOnlyList<string> Errors,
-    IReadOnlyDictionary<string, Seq<Core.VariantStatistics>>? Statistics = null)
+    int Busy = 0, IReadOnlyDictionary<string, Seq<Core.VariantStatistics>>? Statistics = null)
 {
     /// <summary>0 when every run finished (complete or diverged: a divergence is a result); 1 when a run failed or a
     /// dataset could not be loaded; 130 (the SIGINT convention) when cancelled.</summary>
@@ -27,19 +28,32 @@ public sealed record RunBatchOutcome(IReadOnlyList<RunSummary> Summaries, int Sk
 /// </summary>
 public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, TextWriter output, LogFiles? logs = null)
 {
-    public RunBatchOutcome Run(Seq<RunPlan> plans, Func<RunPlan, string> resolvedYaml, RunRequest request, IRunProgress progress, CancellationToken cancel)
+    /// <param name="manifestPlans">The whole plan when <paramref name="plans"/> is one shard of it: every shard writes the
+    /// same experiment.json files, so the report sees every variant and seed whichever shards have run.</param>
+    public RunBatchOutcome Run(Seq<RunPlan> plans, Func<RunPlan, string> resolvedYaml, RunRequest request, IRunProgress progress, CancellationToken cancel,
+        Seq<RunPlan>? manifestPlans = null)
     {
         Directory.CreateDirectory(request.OutDir);
-        foreach (var experiment in plans.GroupBy(p => p.ExperimentName))
+        foreach (var experiment in (manifestPlans ?? plans).GroupBy(p => p.ExperimentName))
             WriteManifest(request.OutDir, experiment.ToList(), null);
 
         var summaries = new List<RunSummary>();
         var errors = new List<string>();
         var skipped = 0;
+        var busy = 0;
         foreach (var plan in plans)
         {
             if (cancel.IsCancellationRequested) break;
             var runDir = RunResultReader.RunDir(request.OutDir, plan.ExperimentName, plan.VariantName, plan.Seed);
+            // One process per run folder: the lock comes before anything reads or writes the folder.
+            var taken = RunLock.TryAcquire(runDir, line => logger.LogWarning("{Run}: {Message}", Label(plan), line));
+            if (taken.IsLeft)
+            {
+                busy++;
+                logger.LogWarning("{Run}: running elsewhere ({Owner}), left alone", Label(plan), taken.LeftToSeq().Head().ToString());
+                continue;
+            }
+            using var runLock = taken.RightToSeq().Head();
             if (request.Resume && RunResultReader.IsComplete(runDir))
             {
                 skipped++;
@@ -69,15 +83,21 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             summaries.Add(summary);
             if (summary.Status == RunStatus.Cancelled) break;
         }
-        // The statistics need the runs: experiment.json is written again with them, over what finished.
+        // The statistics need the runs: experiment.json is written again with them, over what finished — with a shard,
+        // over the whole plan, the other shards' complete runs read from their folders.
         var statistics = new Dictionary<string, Seq<Core.VariantStatistics>>();
-        foreach (var experiment in plans.GroupBy(p => p.ExperimentName))
+        var here = summaries.Select(s => (s.Experiment, s.Variant, s.Seed)).ToHashSet();
+        foreach (var experiment in (manifestPlans ?? plans).GroupBy(p => p.ExperimentName))
         {
             var runs = experiment.ToList();
-            statistics[experiment.Key] = Statistics(runs, summaries.Where(s => s.Experiment == experiment.Key));
+            var elsewhere = runs.Where(p => !here.Contains((p.ExperimentName, p.VariantName, (long)p.Seed)))
+                .Select(p => RunResultReader.RunDir(request.OutDir, p.ExperimentName, p.VariantName, p.Seed))
+                .Where(RunResultReader.IsComplete)
+                .Select(dir => SummaryJson.Read(Path.Combine(dir, SummaryJson.FileName)));
+            statistics[experiment.Key] = Statistics(runs, summaries.Where(s => s.Experiment == experiment.Key).Concat(elsewhere));
             WriteManifest(request.OutDir, runs, statistics[experiment.Key]);
         }
-        return new RunBatchOutcome(summaries, skipped, cancel.IsCancellationRequested, errors, statistics);
+        return new RunBatchOutcome(summaries, skipped, cancel.IsCancellationRequested, errors, busy, statistics);
     }
 
     /// <summary>Test accuracy per variant over its complete runs, in plan order, each against its baseline.</summary>

@@ -3,11 +3,12 @@ using NormLab.Core.Experiments;
 
 namespace NormLab.Host.Running;
 
-/// <summary>The options of <c>./normlab run [FILE] [--only NAME]… [--variant NAME]… [--seeds K] [--max-steps N] [--out DIR] [--resume] [--no-report] [--device cpu|cuda|auto]</c>;
+/// <summary>The options of <c>./normlab run [FILE] [--only NAME]… [--variant NAME]… [--seeds K] [--max-steps N] [--out DIR] [--resume] [--no-report] [--device cpu|cuda|auto] [--yes] [--shard K/N]</c>;
 /// <paramref name="Device"/> overrides every experiment's <c>device</c>;
-/// <paramref name="Yes"/> confirms a sweep of more than <see cref="Sweep.MaxRunsWithoutConfirmation"/> runs.</summary>
+/// <paramref name="Yes"/> confirms a sweep of more than <see cref="Sweep.MaxRunsWithoutConfirmation"/> runs.
+/// <paramref name="Shard"/>: train only that shard of the plan (<c>--shard K/N</c>).</summary>
 public sealed record RunOptions(string File, PlanFilter Filter, string OutDir, bool Resume, bool Report, Option<DeviceKind> Device = default,
-    bool Yes = false);
+    bool Yes = false, Option<ShardSpec> Shard = default);
 
 /// <summary>The exit code a finished host hands back to Main (a BackgroundService cannot return one).</summary>
 public sealed class ExitCodeHolder
