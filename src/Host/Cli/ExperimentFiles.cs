@@ -25,6 +25,9 @@ public sealed class ExperimentFiles(IConfiguration configuration)
         }
     }
 
+    /// <summary>The repository root ($NORMLAB_ROOT, which ./normlab exports), else the current folder: where a cluster job runs ./normlab.</summary>
+    public string RepositoryRoot => configuration["NORMLAB_ROOT"] is { Length: > 0 } root ? root : Directory.GetCurrentDirectory();
+
     public string DefaultPath
     {
         get

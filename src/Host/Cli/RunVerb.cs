@@ -33,10 +33,13 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
             device.AcceptOnlyFromAmong([.. DeviceKinds.Names]);
             var yes = new System.CommandLine.Option<bool>("--yes") { Description = $"run a sweep of more than {Sweep.MaxRunsWithoutConfirmation} runs (without it, such a run stops before training)" };
             var shard = new System.CommandLine.Option<string?>("--shard") { Description = "train only shard K of N (K/N, 1 ≤ K ≤ N): a deterministic, cost-balanced part of the plan" };
+            var jobs = new System.CommandLine.Option<int?>("--jobs") { Description = "train J runs at once, each in its own process, the cores split between them (runs whose file sets threads keep them)" };
+            var part = new System.CommandLine.Option<string?>("--part") { Hidden = true, Description = "(given by --jobs to its children) this part i/J of the shard's runs" };
+            var defaultThreads = new System.CommandLine.Option<int?>("--default-threads") { Hidden = true, Description = "(given by --jobs to its children) threads of runs whose file sets none" };
             var noReport = new System.CommandLine.Option<bool>("--no-report") { Description = "do not write figures and report.html at the end" };
             var command = new Command("run", "Run the experiments: every variant for every seed; results/, then the report.")
             {
-                file, only, variant, seeds, maxSteps, output, resume, noReport, device, yes, shard,
+                file, only, variant, seeds, maxSteps, output, resume, noReport, device, yes, shard, jobs, part, defaultThreads,
             };
             command.SetAction(async (parsed, cancel) =>
             {
@@ -51,6 +54,22 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
                     }
                     shardSpec = p.RightToSeq().Head();
                 }
+                LanguageExt.Option<ShardSpec> partSpec = None;
+                if (parsed.GetValue(part) is { } partText)
+                {
+                    var p = Shards.Parse(partText);
+                    if (p.IsLeft)
+                    {
+                        await parsed.InvocationConfiguration.Error.WriteLineAsync(p.LeftToSeq().Head().Replace("--shard", "--part"));
+                        return ExitCodes.UserError;
+                    }
+                    partSpec = p.RightToSeq().Head();
+                }
+                if (parsed.GetValue(jobs) is < 1 || parsed.GetValue(defaultThreads) is < 1)
+                {
+                    await parsed.InvocationConfiguration.Error.WriteLineAsync($"--jobs {parsed.GetValue(jobs)}: must be at least 1 (1 runs one run at a time)");
+                    return ExitCodes.UserError;
+                }
                 var options = new RunOptions(
                     parsed.GetValue(file) ?? files.DefaultPath,
                     new PlanFilter((parsed.GetValue(only) ?? []).ToSeq(), (parsed.GetValue(variant) ?? []).ToSeq(),
@@ -60,7 +79,10 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
                     !parsed.GetValue(noReport),
                     parsed.GetValue(device) is { } d ? DeviceKinds.Parse(d) : None,
                     parsed.GetValue(yes),
-                    shardSpec);
+                    shardSpec,
+                    parsed.GetValue(jobs) ?? 1,
+                    partSpec,
+                    Optional(parsed.GetValue(defaultThreads)));
                 return await RunAsync(options, cancel);
             });
             return command;

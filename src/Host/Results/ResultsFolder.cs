@@ -4,14 +4,18 @@ namespace NormLab.Host.Results;
 /// exit 2 then, not a stack trace after the first run has trained.</summary>
 public static class ResultsFolder
 {
-    /// <summary>A one-line error naming the folder and the fix, or null when a file can be created there.</summary>
+    /// <summary>A one-line error naming the folder and the fix, or null when a file can be created there (nothing is left behind).</summary>
     public static string? Problem(string dir)
     {
         var full = Path.GetFullPath(dir);
+        // The folder itself when it exists, else the nearest folder above it that does (where it would be made): a check
+        // that leaves nothing behind, so a run refused later for another reason has written nothing.
+        var existing = full;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
         try
         {
-            Directory.CreateDirectory(full);
-            var probe = Path.Combine(full, $".write-check-{Environment.ProcessId}");
+            if (File.Exists(existing)) throw new IOException($"{existing} is a file, not a folder");
+            var probe = Path.Combine(existing, $".normlab-write-check-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);
             return null;

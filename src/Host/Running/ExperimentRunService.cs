@@ -82,11 +82,17 @@ public sealed class ExperimentRunService(
             return 2;
         }
         var shards = options.Shard.Match(s => s.Count, () => 1);
-        PlanFile.Write(options.OutDir, PlanFile.Of(options.File, allPlans, shards));
         var plans = options.Shard.Match(s => Shards.Select(allPlans, s), () => allPlans);
         options.Shard.IfSome(s => logger.LogInformation("shard {Shard}: {Runs} of the {All} planned runs", s.ToString(), plans.Count, allPlans.Count));
+        if (options.Jobs > 1)
+        {
+            // Each child checks its own runs' data before training (exit 2, nothing trained) and the parent passes that on.
+            PlanFile.Write(options.OutDir, PlanFile.Of(options.File, allPlans, shards));
+            return LocalJobs.Run(options, plans.Count, Console.Out, Console.Error, logger, cancel);
+        }
+        plans = options.Part.Match(p => Shards.Select(plans, p), () => plans);
         logger.LogInformation("{Runs} runs planned from {File}; results in {Out}", plans.Count, options.File, Path.GetFullPath(options.OutDir));
-        var request = new RunRequest(options.OutDir, options.Resume, Environment.ProcessorCount);
+        var request = new RunRequest(options.OutDir, options.Resume, options.DefaultThreads.IfNone(Environment.ProcessorCount));
         var misfits = runner.PrepareDatasets(plans, request, cancel);
         if (!misfits.IsEmpty)
         {
@@ -97,6 +103,7 @@ public sealed class ExperimentRunService(
         // Everything is checked: from here the results folder is written, its normlab.log first (with the lines so far).
         Directory.CreateDirectory(options.OutDir);
         using var invocationLog = logFiles.OpenInvocation(options.OutDir);
+        PlanFile.Write(options.OutDir, PlanFile.Of(options.File, allPlans, shards));
         RunBatchOutcome outcome;
         if (Console.IsOutputRedirected)
         {

@@ -172,6 +172,36 @@ public sealed class ShardRunTests : IDisposable
     }
 
     [Fact]
+    public void Jobs_2_trains_two_runs_at_once_in_child_processes_and_gives_the_results_of_one_process()
+    {
+        var plans = Plans();
+        var one = Path.Combine(root, "one");
+        Run(one, plans, plans);
+        var file = Path.Combine(root, "jobs.yaml");
+        File.WriteAllText(file, Yaml());
+        var outDir = Path.Combine(root, "jobs");
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        int code;
+        string error;
+        try
+        {
+            (code, error) = RunVerb(new RunOptions(file, PlanFilter.All, outDir, false, false, Jobs: 2));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        Assert.True(code == 0, error);
+        Assert.Contains("[job 1/2] ", output + error);
+        Assert.Contains("[job 2/2] ", output + error);
+        Assert.Contains($"{plans.Count} planned: {plans.Count} complete", output.ToString());
+        foreach (var plan in plans)
+            CheckpointResumeTests.AssertSameResults(Path.Combine(one, plan.RelativeFolder), Path.Combine(outDir, plan.RelativeFolder));
+    }
+
+    [Fact]
     public void A_results_folder_of_another_file_is_refused_with_exit_2_and_nothing_written()
     {
         var outDir = Path.Combine(root, "results");
