@@ -83,35 +83,17 @@ public sealed class SlurmCluster : IDisposable
     }
 
     /// <summary>
-    /// Slurm makes a requeued job eligible again only ~2 minutes later (its EligibleTime); once the task is pending, this
-    /// moves that to now, so the test does not sit out the delay. What the task does when it runs is unchanged.
+    /// Waits for <paramref name="done"/> across a requeue. Slurm makes a requeued task eligible again about two minutes
+    /// later; moving that to now raced with the node's cleanup of the first attempt ("Job credential revoked"), so the
+    /// test waits it out.
     /// </summary>
-    public void StartPendingNow(string task, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            var state = Client("squeue", "-h", "-j", task, "-o", "%T").Trim();
-            if (state == "PENDING")
-            {
-                Client("scontrol", "update", $"JobId={task}", "StartTime=now");
-                return;
-            }
-            Thread.Sleep(200);
-        }
-        throw new TimeoutException($"{task} did not come back to the queue within {timeout}: {Client("squeue", "-h")}");
-    }
-
-    /// <summary>Waits for <paramref name="done"/>, moving the task's EligibleTime to now whenever it sits pending after a requeue.</summary>
     public void CompleteAfterRequeue(string task, Func<bool> done, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (!done())
         {
-            if (clock.Elapsed > timeout) throw new TimeoutException($"{task}: not done within {timeout}: {Client("squeue", "-h", "-t", "all")}");
-            if (Client("squeue", "-h", "-j", task, "-t", "all", "-o", "%T").Trim() == "PENDING")
-                Client("scontrol", "update", $"JobId={task}", "StartTime=now");
-            Thread.Sleep(300);
+            if (clock.Elapsed > timeout) throw new TimeoutException($"{task}: not done within {timeout}");
+            Thread.Sleep(500);
         }
     }
 
@@ -276,7 +258,7 @@ public sealed class SlurmClusterTests : IClassFixture<SlurmCluster>, IDisposable
         Assert.True(File.Exists(Path.Combine(dir, RunLock.FileName)), "the killed process left its lock");
         // Slurm requeues a task of a failed node; here the test does it.
         cluster.Client("scontrol", "requeue", $"{array}_1");
-        cluster.StartPendingNow($"{array}_1", TimeSpan.FromMinutes(1));
+        cluster.CompleteAfterRequeue($"{array}_1", () => RunResultReader.IsComplete(dir), TimeSpan.FromMinutes(8));
         cluster.WaitGone(TimeSpan.FromMinutes(8), array, report);
         var outputs = JobOutputs(shared);
         log.WriteLine(outputs);
