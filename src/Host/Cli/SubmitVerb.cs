@@ -28,19 +28,21 @@ public sealed class SubmitVerb(ExperimentFiles files) : ICliVerb
             var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per task" };
             var output = new Option<string?>("--out") { Description = "results folder shared by the nodes (default: results/ in the repository root)" };
             var dryRun = new Option<bool>("--dry-run") { Description = "only write the scripts" };
+            var yes = new Option<bool>("--yes") { Description = $"submit a sweep of more than {Core.Experiments.Sweep.MaxRunsWithoutConfirmation} runs (without it, such a file is not submitted)" };
             var command = new Command("submit", "Run an experiments file on a cluster: a Slurm array job of shards that checkpoint and requeue, then the report.")
             {
-                file, slurm, shards, partition, time, cpus, output, dryRun,
+                file, slurm, shards, partition, time, cpus, output, dryRun, yes,
             };
             command.SetAction(parsed => Run(parsed.GetValue(file) ?? files.DefaultPath, parsed.GetValue(slurm), parsed.GetValue(shards),
                 parsed.GetValue(partition), parsed.GetValue(time), parsed.GetValue(cpus), parsed.GetValue(output) ?? files.DefaultResultsDir,
-                parsed.GetValue(dryRun), files.RepositoryRoot, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error));
+                parsed.GetValue(dryRun), files.RepositoryRoot, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error,
+                parsed.GetValue(yes)));
             return command;
         }
     }
 
     public static int Run(string file, bool slurm, int? shards, string? partition, string? time, int? cpus, string outDir, bool dryRun,
-        string repositoryRoot, TextWriter output, TextWriter error)
+        string repositoryRoot, TextWriter output, TextWriter error, bool yes = false)
     {
         if (!slurm)
         {
@@ -59,7 +61,14 @@ public sealed class SubmitVerb(ExperimentFiles files) : ICliVerb
             error.WriteLine($"{file}: not submitted — fix the errors above");
             return ExitCodes.UserError;
         }
-        var plans = parsed.RightToSeq().Head().Plans;
+        var (parsedFile, plans) = parsed.RightToSeq().Head();
+        // A sweep too big to run without --yes is not submitted without it either; the tasks then run with --yes.
+        if (!yes && Core.Experiments.Sweeps.Unconfirmed(parsedFile.File, plans) is { IsEmpty: false } unconfirmed)
+        {
+            foreach (var p in parsedFile.Locate(unconfirmed)) error.WriteLine(p.ToString());
+            error.WriteLine($"{file}: not submitted — nothing was written");
+            return ExitCodes.UserError;
+        }
         if (shards is < 1) { error.WriteLine($"--shards {shards}: must be at least 1"); return ExitCodes.UserError; }
         if (cpus is < 1) { error.WriteLine($"--cpus-per-task {cpus}: must be at least 1"); return ExitCodes.UserError; }
         var n = Math.Min(shards ?? plans.Count, Math.Max(1, plans.Count));

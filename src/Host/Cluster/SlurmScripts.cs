@@ -39,7 +39,7 @@ public static class SlurmScripts
         Options(b, r);
         b.Append("set -u\n");
         b.Append($"cd {Quote(r.RepositoryRoot)}\n");
-        b.Append($"srun ./normlab run {Quote(r.File)} --shard \"${{SLURM_ARRAY_TASK_ID}}/{r.Shards.ToString(CultureInfo.InvariantCulture)}\" --resume --no-report --out {Quote(r.ResultsDir)}\n");
+        b.Append($"srun ./normlab run {Quote(r.File)} --shard \"${{SLURM_ARRAY_TASK_ID}}/{r.Shards.ToString(CultureInfo.InvariantCulture)}\" --resume --yes --no-report --out {Quote(r.ResultsDir)}\n");
         b.Append("rc=$?\n");
         b.Append($"# {StoppedBySignal.ToString(CultureInfo.InvariantCulture)}: stopped by SIGTERM (time limit, preemption, scancel --signal=TERM) with its checkpoint written:\n");
         b.Append("# back into the queue, to continue from the checkpoint (--resume).\n");

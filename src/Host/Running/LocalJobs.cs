@@ -71,6 +71,8 @@ public static class LocalJobs
         yield return "--out";
         yield return Path.GetFullPath(o.OutDir);
         if (o.Resume) yield return "--resume";
+        // The parent has checked the sweep sizes (and was confirmed with --yes where that was needed).
+        if (o.Yes) yield return "--yes";
         yield return "--no-report";
         yield return "--part";
         yield return part.ToString();
