@@ -9,6 +9,8 @@ namespace NormLab.Core.Experiments;
 /// <param name="Seeds">Empty means [1].</param>
 /// <param name="Threads">libtorch intra-op threads; None: the host's default.</param>
 /// <param name="Reported">The source study's numbers by variant name.</param>
+/// <param name="Study">The published result this experiment reproduces, and how its runs are read (<see cref="StudySpec"/>).</param>
+/// <param name="Sampler">How training batches are drawn; None: a uniform shuffle per epoch (<see cref="SamplerSpec"/>).</param>
 /// <param name="CheckpointEvery">Steps between checkpoints; None: at the end of every epoch (and at least every 10 minutes).</param>
 /// <param name="Device">cpu | cuda | auto; None: <see cref="DeviceKinds.Default"/> (a file's <c>defaults: {device: ...}</c> is applied by the reader).</param>
 /// <param name="TrainOnly">Layer kinds whose parameters train (Frankle, Schwab &amp; Morcos 2020: <c>[batch_norm]</c> trains γ and
@@ -37,7 +39,9 @@ public sealed record ExperimentSpec(
     Option<PreciseBnSpec> PreciseBn = default,
     Option<Sweep> Sweep = default,
     Option<string> Baseline = default,
-    Option<int> CheckpointEvery = default)
+    Option<int> CheckpointEvery = default,
+    Option<StudySpec> Study = default,
+    Option<SamplerSpec> Sampler = default)
 {
     public const string CrossEntropy = "cross_entropy";
 

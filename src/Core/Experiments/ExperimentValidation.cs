@@ -118,6 +118,8 @@ public static class ExperimentValidation
         problems.AddRange(e.Baseline.Filter(b => !knownNames.Contains(b) && swept.Problems.IsEmpty)
             .Map(b => new Problem(ProblemPath.Join(path, "baseline"), Suggestions.Unknown("variant", b, declared.Map(v => v.Name)))).ToSeq());
 
+        problems.AddRange(e.Study.Match(st => StudyValidation.Problems(st, e, variants, ProblemPath.Join(path, "study")), () => Seq<Problem>()));
+
         var plans = new List<RunPlan>();
         // A problem of a swept variant is traced back to the axis value that caused it; many runs share one: said once, with them.
         var sweptProblems = new List<(Problem Problem, string Run)>();
@@ -136,7 +138,10 @@ public static class ExperimentValidation
             var probesPath = v.Probes.IsSome ? ProblemPath.Join(vpath, "probes") : ProblemPath.Join(path, "probes");
             var variantName = !e.Variants.IsEmpty ? Some(v.Name) : None;
             var batchPath = ProblemPath.Join(v.BatchSize.IsSome ? vpath : path, "batchSize");
+            var sampler = v.Sampler || e.Sampler;
+            var samplerPath = ProblemPath.Join(v.Sampler.IsSome ? vpath : path, "sampler");
             var variantProblems = (dataset.Problems + model.Problems
+                + sampler.Match(s => s.Problems(samplerPath, batch), () => Seq<Problem>())
                 + Numbers(vpath, v.Optimizer, v.BatchSize, v.Budget, v.EvalEvery)
                 + model.Value.Match(net => TrainOnlyProblems(e.TrainOnly, net, ProblemPath.Join(path, "trainOnly"), variantName),
                     () => Seq<Problem>())
@@ -165,7 +170,7 @@ public static class ExperimentValidation
                     plans.Add(new RunPlan(e.Name, v.Description.IfNone(e.Description), v.Name, seed, Freeze(net, e.TrainOnly),
                         v.Dataset.IfNone(e.Dataset), ds, optimizer, e.Loss, batch, budget, evalEvery, probes, e.Threads,
                         e.Reported.Find(v.Name) || e.Reported.Find(sv.Declared), e.Device.IfNone(DeviceKinds.Default), e.TrainOnly, e.PreciseBn,
-                        baseline, e.CheckpointEvery));
+                        baseline, e.CheckpointEvery, e.Study, sampler));
         }
         problems.AddRange(sweptProblems.GroupBy(p => p.Problem).Select(g => g.Key with { Message = g.Key.Message + InRuns(g.Select(x => x.Run).Distinct().ToList()) }));
         // Variants that inherit the base batch size and data share its problems: each is reported once.

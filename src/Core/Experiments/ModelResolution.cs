@@ -60,8 +60,8 @@ public static class ModelResolution
         });
     }
 
-    /// <summary>The indices of the layers a selector picks; none picked is a problem (an override that changes nothing
-    /// is almost always a typo).</summary>
+    /// <summary>The indices of the layers a selector picks — <c>all:&lt;kind&gt;</c>, a name with <c>*</c> wildcards, or one
+    /// name; none picked is a problem (an override that changes nothing is almost always a typo).</summary>
     static Validation<Problem, Seq<int>> Select(Network network, string selector, string path)
     {
         var names = LayerNames.All(network);
@@ -74,6 +74,15 @@ public static class ModelResolution
             return hits.IsEmpty
                 ? Validation<Problem, Seq<int>>.Fail(Seq1(new Problem(path,
                     $"network \"{network.Name}\" has no {kind} layer (its layers: {string.Join(", ", names)})")))
+                : Success<Problem, Seq<int>>(hits);
+        }
+        if (selector.Contains(LayerOverride.Wildcard))
+        {
+            // hidden* picks hidden1, hidden2, …: a width sweep changes every hidden layer and leaves the output layer alone.
+            var hits = names.Indexed().Filter(p => LayerOverride.Matches(selector, p.Item)).Map(p => p.Index).Strict();
+            return hits.IsEmpty
+                ? Validation<Problem, Seq<int>>.Fail(Seq1(new Problem(path,
+                    $"no layer of network \"{network.Name}\" matches \"{selector}\" (its layers: {string.Join(", ", names)})")))
                 : Success<Problem, Seq<int>>(hits);
         }
         return LayerNames.Find(network, selector).Match(

@@ -11,7 +11,7 @@ public abstract record ProbeSpec(int Every)
     /// <summary>The YAML <c>type</c> and probes.csv's <c>probe</c> column.</summary>
     public abstract string TypeName { get; }
 
-    public static Seq<string> TypeNames => Seq("percentiles", "batch_stats", "grad_norm");
+    public static Seq<string> TypeNames => Seq("percentiles", "batch_stats", "grad_norm", "landscape");
 
     /// <summary>
     /// Percentiles of the values of the named layer's OUTPUT over a training batch (Ioffe &amp; Szegedy, figure 1: the 15th,
@@ -37,6 +37,23 @@ public abstract record ProbeSpec(int Every)
     public sealed record GradNorm(int Every, Option<string> Layer = default) : ProbeSpec(Every)
     {
         public override string TypeName => "grad_norm";
+    }
+
+    /// <summary>
+    /// The optimization landscape along the gradient (Santurkar, Tsipras, Ilyas &amp; Mądry 2018, Fig. 4), read on the
+    /// training batch of a probe step before the optimizer moves: the loss L(θ − η·g) and the gradient there for every step
+    /// size η, in training mode (batch statistics). Written as the loss range (max − min over η, with the loss at each η),
+    /// the gradient predictiveness (max over η of ‖∇L(θ − η·g) − g‖₂) and the effective β-smoothness (max over η of
+    /// ‖∇L(θ − η·g) − g‖₂ / ‖η·g‖₂). Every parameter, gradient, buffer and the generator are restored afterwards, so
+    /// training goes on exactly as without the probe. An empty list means <see cref="DefaultStepSizes"/>.
+    /// </summary>
+    public sealed record Landscape(int Every, Seq<double> StepSizes = default) : ProbeSpec(Every)
+    {
+        public static Seq<double> DefaultStepSizes => Seq(0.025, 0.05, 0.1, 0.2, 0.4);
+
+        public Seq<double> StepSizes { get; init; } = StepSizes.IsEmpty ? DefaultStepSizes : StepSizes;
+
+        public override string TypeName => "landscape";
     }
 
     /// <summary>The layer probed, if the probe names one.</summary>

@@ -9,7 +9,8 @@ namespace NormLab.Core.Experiments;
 /// <see cref="TrainOnly"/> is already applied to <see cref="Network"/> (its other layers are <c>trainable: false</c>) and kept
 /// so config.yaml says why.
 /// <see cref="Baseline"/> is the variant this run's variant is compared with in the statistics (None: the experiment names
-/// none); it belongs to the experiment's results, not to what the run trains, so config.yaml does not carry it.
+/// none); it belongs to the experiment's results, not to what the run trains, so config.yaml does not carry it — nor
+/// <see cref="Study"/>, the published result the experiment reproduces (written to experiment.json for the report).
 /// </summary>
 public sealed record RunPlan(
     string ExperimentName,
@@ -31,7 +32,9 @@ public sealed record RunPlan(
     Seq<string> TrainOnly = default,
     Option<PreciseBnSpec> PreciseBn = default,
     Option<string> Baseline = default,
-    Option<int> CheckpointEvery = default)
+    Option<int> CheckpointEvery = default,
+    Option<StudySpec> Study = default,
+    Option<SamplerSpec> Sampler = default)
 {
     /// <summary>Total optimizer steps of the run.</summary>
     public long TotalSteps => Budget.TotalSteps(Dataset, BatchSize);

@@ -14,12 +14,13 @@ public sealed record VariantSpec(
     Option<Budget> Budget = default,
     Option<int> EvalEvery = default,
     Option<string> Dataset = default,
-    Option<Seq<ProbeSpec>> Probes = default)
+    Option<Seq<ProbeSpec>> Probes = default,
+    Option<SamplerSpec> Sampler = default)
 {
     /// <summary>The one variant of an experiment that lists none.</summary>
     public const string BaseName = "base";
 
     /// <summary>The keys a YAML variant may carry.</summary>
     public static Seq<string> Keys => Seq("description", "model", "override", "optimizer", "batchSize", "epochs", "steps",
-        "evalEvery", "dataset", "probes");
+        "evalEvery", "dataset", "probes", "sampler");
 }

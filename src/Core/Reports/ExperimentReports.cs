@@ -12,10 +12,20 @@ public static class ExperimentReports
         var configs = VariantStyles.Ordered(experiment).Choose(v =>
             experiment.Runs.Filter(r => r.Variant == v).OrderBy(r => r.Seed).ToArray().ToSeq()
                 .Choose(r => r.ConfigText).HeadOrNone().Map(c => (v, c)));
-        var figures = SeqOps.Concat(TrainingCurves.For(experiment), IoffeFigures.For(experiment), FinalComparisons.For(experiment));
+        var study = Studies.StudyReports.For(experiment);
+        // A study draws the paper's figures; the per-variant curves and bars stay readable only for a handful of variants
+        // (a sweep of 24 run variants would draw 24 curves and bars).
+        var generic = study.IsSome && VariantStyles.Ordered(experiment).Count > MaxVariantsForGenericFigures
+            ? Seq<Figure>()
+            : SeqOps.Concat(TrainingCurves.For(experiment), IoffeFigures.For(experiment), FinalComparisons.For(experiment));
+        var figures = study.Map(s => s.Figures).IfNone(Seq<Figure>()) + generic;
         var raw = experiment.Runs.OrderBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Seed).ToArray().ToSeq().Bind(r => r.Files);
-        return new ExperimentReport(experiment.Info, configs, rows, BnEffect.Sentence(rows), figures, raw, Statistics(experiment));
+        var sentence = study.Map(s => s.Verdict.Text).IfNone(() => BnEffect.Sentence(rows));
+        return new ExperimentReport(experiment.Info, configs, rows, sentence, figures, raw, Statistics(experiment), study);
     }
+
+    /// <summary>Above this many run variants, a study's section shows only its own figures.</summary>
+    public const int MaxVariantsForGenericFigures = 6;
 
     /// <summary>Test accuracy of the complete runs per variant, each against the baseline experiment.json names for it.</summary>
     public static Seq<VariantStatistics> Statistics(ExperimentData experiment) =>

@@ -29,12 +29,14 @@ public sealed record RunSummary(
     Option<double> SecondsPerEpoch,
     Option<double> ImagesPerSecond,
     Option<long> TotalParams,
-    string BnConvention);
+    string BnConvention,
+    Option<long> TrainableParams = default);
 
 /// <summary>What a source study reported for one variant (experiment.json "reported").</summary>
 public sealed record Reported(Option<double> TestAccuracy, Option<double> WallSeconds);
 
-/// <summary>experiment.json. <see cref="Variants"/> is in YAML order; that order fixes each variant's style index.</summary>
+/// <summary>experiment.json. <see cref="Variants"/> is in YAML order; that order fixes each variant's style index.
+/// <see cref="Study"/> is the published result the experiment reproduces, if it names one.</summary>
 public sealed record ExperimentInfo(
     string Name,
     string Description,
@@ -44,7 +46,8 @@ public sealed record ExperimentInfo(
     Seq<string> Variants,
     Seq<int> Seeds,
     Seq<string> Figures,
-    HashMap<string, string> Baselines = default);
+    HashMap<string, string> Baselines = default,
+    Option<Experiments.StudySpec> Study = default);
 
 /// <summary>
 /// One run (variant × seed). <see cref="Files"/> are the run's raw files as paths relative to the results folder

@@ -2,8 +2,9 @@ using LanguageExt;
 
 namespace NormLab.Core.Reports;
 
-/// <summary>How strongly a line is drawn: a variant's main curve, or a companion (e.g. the 15th/85th percentile beside the median).</summary>
-public enum LineWeight { Primary, Secondary }
+/// <summary>How strongly a line is drawn: a variant's main curve, a companion (e.g. the 15th/85th percentile beside the
+/// median), or no line at all — an open mark at every point (runs that diverged, drawn where they stopped).</summary>
+public enum LineWeight { Primary, Secondary, MarksOnly }
 
 /// <summary>
 /// One line of a chart. <paramref name="StyleIndex"/> picks colour, dash pattern and marker together; it is fixed per

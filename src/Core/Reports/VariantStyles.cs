@@ -10,6 +10,10 @@ namespace NormLab.Core.Reports;
 /// </summary>
 public static class VariantStyles
 {
+    /// <summary>The style of a reference line that is no variant (a target accuracy, chance): the table's last entry,
+    /// black — variants take the coloured ones first.</summary>
+    public const int ReferenceStyle = 6;
+
     public static HashMap<string, int> For(ExperimentData experiment)
     {
         var declared = experiment.Info.Variants.Distinct();

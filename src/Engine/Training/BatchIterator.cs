@@ -49,6 +49,10 @@ public sealed class BatchIterator
     /// <summary>Use the order of <see cref="Shuffle.EpochOrder"/> for (seed, epoch): the training order.</summary>
     public void Shuffle(ulong seed, int epoch) => Core.Data.Shuffle.FillEpochOrder(_order, seed, epoch);
 
+    /// <summary>Use <see cref="ClassSkewedOrder"/> for (seed, epoch): every batch from <paramref name="classesPerBatch"/> classes.</summary>
+    public void ClassSkewed(ulong seed, int epoch, int classesPerBatch) =>
+        ClassSkewedOrder.Fill(_order, _data.Labels, seed, epoch, BatchSize, classesPerBatch);
+
     /// <summary>Use the file order 0..n−1: for evaluation.</summary>
     public void Sequential()
     {

@@ -98,7 +98,8 @@ public static class Trainer
         for (var epoch = start?.Epoch ?? 0; step < config.TotalSteps && status == RunStatus.Complete; epoch++)
         {
             epochsStarted = epoch + 1;
-            train.Shuffle(config.Seed, epoch);
+            if (config.ClassesPerBatch > 0) train.ClassSkewed(config.Seed, epoch, config.ClassesPerBatch);
+            else train.Shuffle(config.Seed, epoch);
             for (var b = epoch == start?.Epoch ? start!.Batch : 0; b < train.BatchCount && step < config.TotalSteps; b++)
             {
                 if (cancel.IsCancellationRequested)

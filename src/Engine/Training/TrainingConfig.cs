@@ -8,7 +8,8 @@ namespace NormLab.Engine.Training;
 /// to it (the benchmark's <c>--profile</c>); null reads no clock inside the step. <paramref name="PreciseBnBatches"/> &gt; 0:
 /// after a complete run, precise BN over that many training batches (<see cref="PreciseBn"/>). <paramref name="Checkpoints"/>: where
 /// checkpoints go (null: none); <paramref name="Resume"/>: the position and RNG state to continue from (null: step 0) — the
-/// caller has restored the network's and the optimizer's tensors already.
+/// caller has restored the network's and the optimizer's tensors already. <paramref name="ClassesPerBatch"/> &gt; 0: every
+/// training batch is drawn from that many classes (<see cref="Core.Data.ClassSkewedOrder"/>); 0: a uniform shuffle.
 /// </summary>
 public sealed record TrainingConfig(
     int BatchSize,
@@ -22,7 +23,8 @@ public sealed record TrainingConfig(
     StepPhases? Phases = null,
     int PreciseBnBatches = 0,
     ICheckpointer? Checkpoints = null,
-    TrainerResume? Resume = null);
+    TrainerResume? Resume = null,
+    int ClassesPerBatch = 0);
 
 /// <summary>The kinds of probes: what a researcher looks at inside a network while it trains.</summary>
 public enum ProbeKind

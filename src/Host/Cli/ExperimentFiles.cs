@@ -14,7 +14,6 @@ public sealed class ExperimentFiles(IConfiguration configuration)
 {
     public const string DefaultName = "experiments.yaml";
 
-    /// <summary>The file a verb reads when it is given none.</summary>
     /// <summary>Where results go by default: results/ in the repository root ($NORMLAB_ROOT), else in the current folder.</summary>
     public string DefaultResultsDir
     {
@@ -23,6 +22,17 @@ public sealed class ExperimentFiles(IConfiguration configuration)
             var root = configuration["NORMLAB_ROOT"];
             return string.IsNullOrEmpty(root) ? "results" : Path.Combine(root, "results");
         }
+    }
+
+    /// <summary>
+    /// Where a file's results go by default: <c>results/</c> for experiments.yaml, <c>results-&lt;name&gt;/</c> beside it for any
+    /// other file (<c>studies.yaml</c> → <c>results-studies/</c>) — a results folder holds one file's runs (plan.json), so two
+    /// shipped files must not share one.
+    /// </summary>
+    public string DefaultResultsDirFor(string file)
+    {
+        var stem = Path.GetFileNameWithoutExtension(file);
+        return stem == Path.GetFileNameWithoutExtension(DefaultName) ? DefaultResultsDir : DefaultResultsDir + "-" + stem;
     }
 
     /// <summary>The repository root ($NORMLAB_ROOT, which ./normlab exports), else the current folder: where a cluster job runs ./normlab.</summary>

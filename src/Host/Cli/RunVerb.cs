@@ -27,7 +27,7 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
             var variant = new System.CommandLine.Option<string[]>("--variant") { Description = "run only these variants (repeatable)" };
             var seeds = new System.CommandLine.Option<int?>("--seeds") { Description = "run only the first K seeds of each experiment" };
             var maxSteps = new System.CommandLine.Option<int?>("--max-steps") { Description = "cap every run at N steps (smoke runs)" };
-            var output = new System.CommandLine.Option<string?>("--out") { Description = "results folder (default: results/ in the repository root)" };
+            var output = new System.CommandLine.Option<string?>("--out") { Description = "results folder (default: results/ in the repository root; results-NAME/ for a file NAME.yaml other than experiments.yaml)" };
             var resume = new System.CommandLine.Option<bool>("--resume") { Description = "skip runs whose summary.json says complete" };
             var device = new System.CommandLine.Option<string?>("--device") { Description = "train on cpu, cuda or auto (cuda when available, else cpu); overrides the file's device" };
             device.AcceptOnlyFromAmong([.. DeviceKinds.Names]);
@@ -70,11 +70,12 @@ public sealed class RunVerb(ExperimentFiles files) : ICliVerb
                     await parsed.InvocationConfiguration.Error.WriteLineAsync($"--jobs {parsed.GetValue(jobs)}: must be at least 1 (1 runs one run at a time)");
                     return ExitCodes.UserError;
                 }
+                var path = parsed.GetValue(file) ?? files.DefaultPath;
                 var options = new RunOptions(
-                    parsed.GetValue(file) ?? files.DefaultPath,
+                    path,
                     new PlanFilter((parsed.GetValue(only) ?? []).ToSeq(), (parsed.GetValue(variant) ?? []).ToSeq(),
                         Optional(parsed.GetValue(seeds)), Optional(parsed.GetValue(maxSteps))),
-                    parsed.GetValue(output) ?? files.DefaultResultsDir,
+                    parsed.GetValue(output) ?? files.DefaultResultsDirFor(path),
                     parsed.GetValue(resume),
                     !parsed.GetValue(noReport),
                     parsed.GetValue(device) is { } d ? DeviceKinds.Parse(d) : None,

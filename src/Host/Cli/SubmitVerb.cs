@@ -26,7 +26,7 @@ public sealed class SubmitVerb(ExperimentFiles files) : ICliVerb
             var partition = new Option<string?>("--partition") { Description = "Slurm partition" };
             var time = new Option<string?>("--time") { Description = "time limit per task, HH:MM:SS (the run checkpoints 120 s before it)" };
             var cpus = new Option<int?>("--cpus-per-task") { Description = "CPUs per task" };
-            var output = new Option<string?>("--out") { Description = "results folder shared by the nodes (default: results/ in the repository root)" };
+            var output = new Option<string?>("--out") { Description = "results folder shared by the nodes (default: results/ in the repository root; results-NAME/ for NAME.yaml)" };
             var dryRun = new Option<bool>("--dry-run") { Description = "only write the scripts" };
             var yes = new Option<bool>("--yes") { Description = $"submit a sweep of more than {Core.Experiments.Sweep.MaxRunsWithoutConfirmation} runs (without it, such a file is not submitted)" };
             var command = new Command("submit", "Run an experiments file on a cluster: a Slurm array job of shards that checkpoint and requeue, then the report.")
@@ -34,7 +34,8 @@ public sealed class SubmitVerb(ExperimentFiles files) : ICliVerb
                 file, slurm, shards, partition, time, cpus, output, dryRun, yes,
             };
             command.SetAction(parsed => Run(parsed.GetValue(file) ?? files.DefaultPath, parsed.GetValue(slurm), parsed.GetValue(shards),
-                parsed.GetValue(partition), parsed.GetValue(time), parsed.GetValue(cpus), parsed.GetValue(output) ?? files.DefaultResultsDir,
+                parsed.GetValue(partition), parsed.GetValue(time), parsed.GetValue(cpus),
+                parsed.GetValue(output) ?? files.DefaultResultsDirFor(parsed.GetValue(file) ?? files.DefaultPath),
                 parsed.GetValue(dryRun), files.RepositoryRoot, parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error,
                 parsed.GetValue(yes)));
             return command;

@@ -153,11 +153,12 @@ public static class FigureRenderer
     {
         var plot = NewPlot(panelTitle, chart.X.Label, chart.Y.Label);
         double Y(double v) => chart.Y.Log ? Math.Log10(Math.Max(v, double.Epsilon)) : v;
+        double X(double v) => chart.X.Log ? Math.Log10(Math.Max(v, double.Epsilon)) : v;
 
         foreach (var band in chart.Bands)
         {
             var points = band.Points.Filter(p => double.IsFinite(p.X) && double.IsFinite(p.Low) && double.IsFinite(p.High))
-                .Map(p => (p.X, Y(p.Low), Y(p.High))).ToList();
+                .Map(p => (X(p.X), Y(p.Low), Y(p.High))).ToList();
             if (points.Count < 2) continue;
             var fill = plot.Add.FillY(points);
             fill.FillColor = ChartStyles.For(band.StyleIndex).Colour.WithAlpha(0.18);
@@ -168,10 +169,18 @@ public static class FigureRenderer
         {
             var style = ChartStyles.For(series.StyleIndex);
             var primary = series.Weight == LineWeight.Primary;
+            if (series.Weight == LineWeight.MarksOnly)
+            {
+                var all = series.Points.Filter(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
+                if (all.Count == 0) continue;
+                var marks = plot.Add.Markers(all.Select(p => X(p.X)).ToArray(), all.Select(p => Y(p.Y)).ToArray(), MarksOnlyShape, 11, style.Colour);
+                marks.MarkerLineWidth = 2f;
+                continue;
+            }
             // A gap (NaN) splits the line: ScottPlot's scatter joins every point it is given, so each finite run is its own line.
             foreach (var run in FiniteRuns(series.Points))
             {
-                var line = plot.Add.ScatterLine(run.Select(p => p.X).ToArray(), run.Select(p => Y(p.Y)).ToArray(), style.Colour);
+                var line = plot.Add.ScatterLine(run.Select(p => X(p.X)).ToArray(), run.Select(p => Y(p.Y)).ToArray(), style.Colour);
                 line.LineWidth = primary ? 2.2f : 1.6f;
                 line.LinePattern = Pattern(primary, style, dashes);
                 line.MarkerSize = 0;
@@ -183,13 +192,15 @@ public static class FigureRenderer
             var offset = every == 1 ? 0 : series.StyleIndex * every / ChartStyles.Count % every;
             var marked = finite.Where((_, i) => (i + offset) % every == 0).ToArray();
             if (marked.Length == 0) continue;
-            var markers = plot.Add.Markers(marked.Select(p => p.X).ToArray(), marked.Select(p => Y(p.Y)).ToArray(), style.Marker, 8, style.Colour);
+            var markers = plot.Add.Markers(marked.Select(p => X(p.X)).ToArray(), marked.Select(p => Y(p.Y)).ToArray(), style.Marker, 8, style.Colour);
             markers.MarkerLineColor = Colors.White;
         }
 
-        SetAxis(plot.Axes.Bottom, chart.X, v => v);
+        SetAxis(plot.Axes.Bottom, chart.X, X);
         SetAxis(plot.Axes.Left, chart.Y, Y);
-        plot.Axes.SetLimits(chart.X.Min, chart.X.Max, Y(chart.Y.Min), Y(chart.Y.Max));
+        // A log axis whose ends are data points (batch 2 … 64) gets a little room, so the end marks are not cut in half.
+        var pad = chart.X.Log ? 0.04 * (X(chart.X.Max) - X(chart.X.Min)) : 0;
+        plot.Axes.SetLimits(X(chart.X.Min) - pad, X(chart.X.Max) + pad, Y(chart.Y.Min), Y(chart.Y.Max));
         return plot;
     }
 
@@ -205,6 +216,9 @@ public static class FigureRenderer
         if (run.Count > 0) yield return run;
     }
 
+    /// <summary>The mark of a <see cref="LineWeight.MarksOnly"/> series: an asterisk, which no line style uses as its marker.</summary>
+    private static readonly MarkerShape MarksOnlyShape = MarkerShape.Asterisk;
+
     private static LinePattern Pattern(bool primary, LineStyleSpec style, bool dashes) =>
         !dashes ? LinePattern.Solid : primary ? style.Pattern : ChartStyles.Secondary;
 
@@ -213,6 +227,8 @@ public static class FigureRenderer
         {
             var style = ChartStyles.For(s.StyleIndex);
             var primary = s.Weight == LineWeight.Primary;
+            if (s.Weight == LineWeight.MarksOnly)
+                return new LegendItem { LabelText = s.Name, LineStyle = { Width = 0 }, MarkerStyle = new MarkerStyle(MarksOnlyShape, 11, style.Colour) { LineWidth = 2f } };
             return new LegendItem
             {
                 LabelText = s.Name,
@@ -321,7 +337,8 @@ public static class FigureRenderer
     {
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         foreach (var t in model.Ticks) ticks.AddMajor(map(t), TickLabel(t, model));
-        if (model.Log)
+        // Minor ticks at 2–9 × each decade, when the ticks are decades (a log axis over batch sizes 2, 4, …, 64 has none).
+        if (model.Log && model.Ticks.Count > 1 && model.Ticks.Zip(model.Ticks.Skip(1)).All(p => Math.Abs(p.Item2 / p.Item1 - 10) < 1e-9))
             foreach (var decade in model.Ticks.SkipLast(1))
                 for (var k = 2; k <= 9; k++)
                     ticks.AddMinor(map(decade * k));

@@ -25,6 +25,8 @@ public static class HtmlReport
         h.Append($"<p class=\"meta\">Generated {E(generatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))} from the results in this folder. ");
         h.Append("Means are over seeds; ± is one sample standard deviation (only with two or more seeds).</p></header>\n");
 
+        Studies(h, model);
+
         h.Append("<section id=\"summary\">\n<h2>Summary: the effect of batch normalization</h2>\n<ul>\n");
         foreach (var (experiment, sentence) in model.Summary)
             h.Append($"<li><a href=\"#{Anchor(experiment)}\"><strong>{E(experiment)}</strong></a>: {E(sentence)}</li>\n");
@@ -43,10 +45,22 @@ public static class HtmlReport
         var facts = new[] { ("dataset", e.Info.Dataset), ("kind", e.Info.Kind), ("seeds", string.Join(", ", e.Info.Seeds)) }
             .Where(f => f.Item2.Length > 0).Select(f => $"{f.Item1}: <code>{E(f.Item2)}</code>");
         h.Append($"<p class=\"meta\">{string.Join(" · ", facts)}</p>\n");
+        foreach (var study in e.Study)
+        {
+            h.Append("<div class=\"study\">\n");
+            h.Append($"<p><strong>Paper:</strong> {E(study.Spec.Paper)}</p>\n");
+            h.Append($"<p><strong>The paper's claim:</strong> {E(study.Spec.Claim)}</p>\n</div>\n");
+        }
         h.Append($"<p class=\"effect\">{E(e.BnEffect)}</p>\n");
 
+        foreach (var study in e.Study)
+            foreach (var t in study.Tables) StudyTable(h, t);
+        // A study's sweep has many run variants: their table is there, folded, for whoever wants every number.
+        var fold = e.Study.IsSome && e.Rows.Count > ExperimentReports.MaxVariantsForGenericFigures;
+        if (fold) h.Append($"<details class=\"runs\">\n<summary>Every run variant ({e.Rows.Count})</summary>\n");
         Table(h, e.Rows);
         StatisticsTable(h, e.Statistics);
+        if (fold) h.Append("</details>\n");
 
         if (!e.Configs.IsEmpty)
         {
@@ -71,6 +85,35 @@ public static class HtmlReport
             h.Append("</ul>\n</details>\n");
         }
         h.Append("</section>\n");
+    }
+
+    /// <summary>The studies index: each study's paper, the paper's claim and our computed verdict, linked to its section.</summary>
+    private static void Studies(StringBuilder h, ReportModel model)
+    {
+        if (model.Studies.IsEmpty) return;
+        h.Append("<section id=\"studies\">\n<h2>Studies: published results, reproduced at this machine's scale</h2>\n");
+        h.Append("<table class=\"studies\">\n<thead><tr><th>study</th><th>paper</th><th>the paper's claim</th><th>our verdict (computed from the runs)</th></tr></thead>\n<tbody>\n");
+        foreach (var (experiment, study) in model.Studies)
+        {
+            h.Append($"<tr><td><a href=\"#{Anchor(experiment)}\"><code>{E(experiment)}</code></a></td>");
+            h.Append($"<td>{E(study.Spec.Paper)}</td><td>{E(study.Spec.Claim)}</td>");
+            h.Append($"<td class=\"verdict {study.Verdict.Agreement.ToString().ToLowerInvariant()}\">{E(study.Verdict.Text)}</td></tr>\n");
+        }
+        h.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void StudyTable(StringBuilder h, Core.Studies.StudyTable t)
+    {
+        h.Append($"<table class=\"study-table\">\n<caption>{E(t.Title)}</caption>\n<thead><tr>");
+        foreach (var c in t.Header) h.Append($"<th>{E(c)}</th>");
+        h.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in t.Rows)
+        {
+            h.Append("<tr>");
+            foreach (var (c, i) in row.Select((c, i) => (c, i))) h.Append(i == 0 ? $"<td><code>{E(c)}</code></td>" : $"<td class=\"num\">{E(c)}</td>");
+            h.Append("</tr>\n");
+        }
+        h.Append("</tbody>\n</table>\n");
     }
 
     private static void Table(StringBuilder h, Seq<ResultRow> rows)
@@ -154,6 +197,11 @@ public static class HtmlReport
         .description { font-style: italic; }
         .effect { background: #f4f7fb; border-left: 4px solid #0072B2; padding: 0.5rem 0.8rem; }
         #summary li { margin: 0.3rem 0; }
+        .study p { margin: 0.3rem 0; }
+        td.verdict.agrees { border-left: 4px solid #009E73; }
+        td.verdict.disagrees { border-left: 4px solid #D55E00; }
+        td.verdict.inconclusive { border-left: 4px solid #999; }
+        table.studies td { font-size: 0.85rem; }
         table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
         th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
         th { background: #f2f2f2; }

@@ -48,7 +48,8 @@ public static class ReportRecords
         Optional(s.SecondsPerEpoch),
         Optional(s.ImagesPerSecond),
         Some(s.Params.Total),
-        s.BnConvention);
+        s.BnConvention,
+        Some(s.Params.Trainable));
 
     /// <summary>
     /// Figures stay raw JSON in the manifest (the report owns their meaning); the report reads them as names and skips
@@ -63,5 +64,6 @@ public static class ReportRecords
         m.Variants.ToSeq(),
         m.Seeds.Where(s => s is >= int.MinValue and <= int.MaxValue).Select(s => (int)s).ToSeq(),
         (m.Figures ?? []).Where(f => f?.GetValueKind() == JsonValueKind.String).Select(f => f!.GetValue<string>()).ToSeq(),
-        toHashMap(m.Baselines.Select(p => (p.Key, p.Value))));
+        toHashMap(m.Baselines.Select(p => (p.Key, p.Value))),
+        m.Study is { } study ? study.ToSpec() : None);
 }

@@ -37,6 +37,9 @@ public sealed record ExperimentManifest
     /// the invocation's runs have finished (absent before).</summary>
     public StatisticsJson? Statistics { get; init; }
 
+    /// <summary>The published result the experiment reproduces (YAML <c>study:</c>); null for an experiment without one.</summary>
+    public StudyJson? Study { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }
 }

@@ -73,7 +73,7 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             var job = new RunJob(plan.ExperimentName, plan.VariantName, plan.Seed, plan.Network, plan.Dataset, plan.Optimizer,
                 plan.BatchSize, plan.Budget.TotalSteps(plan.Dataset, plan.BatchSize), plan.EvalEvery.IfNone(0), plan.Probes,
                 plan.Threads.IfNone(request.DefaultThreads), resolvedYaml(plan), plan.Device,
-                plan.PreciseBn.Map(p => p.Batches).IfNone(0), plan.CheckpointEvery.IfNone(0));
+                plan.PreciseBn.Map(p => p.Batches).IfNone(0), plan.CheckpointEvery.IfNone(0), plan.Sampler.Map(s => s.ClassesPerBatch).IfNone(0));
             // The run's own normlab.log: its log lines and progress, closed (renamed into place) before its summary.json.
             var runLog = logs?.OpenRun(runDir);
             var ticker = progress.Start(job.Label, job.TotalSteps);
@@ -158,6 +158,7 @@ public sealed class ExperimentRunner(DatasetProvider datasets, ILogger logger, T
             Baselines = runs.GroupBy(r => r.VariantName).SelectMany(g => g.First().Baseline.Map(b => (g.Key, b)))
                 .ToDictionary(p => p.Key, p => p.b),
             Statistics = statistics is { } st ? new StatisticsJson { Variants = st.Map(VariantStatisticsJson.Of).ToList() } : null,
+            Study = first.Study.Map(StudyJson.Of).MatchUnsafe(s => s, () => null),
         };
         ExperimentJson.Write(Path.Combine(dir, ExperimentJson.FileName), manifest);
     }

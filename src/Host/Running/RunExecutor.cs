@@ -102,7 +102,7 @@ public static class RunExecutor
                 var checkpointer = new Checkpointer(job, runDir, fingerprint, net, optimizer, writer);
                 var config = new TrainingConfig(job.BatchSize, job.TotalSteps, job.EvalEvery, (ulong)job.Seed, job.Threads,
                     ProbeResolver.Resolve(job.Network, job.Probes), Device: device, PreciseBnBatches: job.PreciseBnBatches,
-                    Checkpoints: checkpointer, Resume: from);
+                    Checkpoints: checkpointer, Resume: from, ClassesPerBatch: job.ClassesPerBatch);
                 outcome = Trainer.Train(net, optimizer, data, config, writer, cancel);
             }
             // The parameters and BN buffers as training left them (complete, diverged or cancelled), before summary.json.

@@ -24,7 +24,8 @@ public sealed record RunJob(
     string ResolvedConfigYaml,
     DeviceKind Device = DeviceKind.Cpu,
     int PreciseBnBatches = 0,
-    long CheckpointEvery = 0)
+    long CheckpointEvery = 0,
+    int ClassesPerBatch = 0)
 {
     public string Label => $"{Experiment}/{Variant}/seed-{Seed}";
 }

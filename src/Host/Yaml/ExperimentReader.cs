@@ -25,7 +25,7 @@ public sealed class ExperimentReader
     public static Seq<string> FileKeys => Seq("datasets", "models", "defaults", "experiments");
 
     public static Seq<string> ExperimentKeys => Seq("name", "description", "dataset", "model", "optimizer", "loss", "batchSize",
-        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "sweep", "baseline", "reported", "trainOnly", "preciseBn", "checkpointEvery");
+        "epochs", "steps", "evalEvery", "seeds", "threads", "device", "probes", "variants", "sweep", "baseline", "reported", "trainOnly", "preciseBn", "checkpointEvery", "study", "sampler");
 
     public static Seq<string> DefaultKeys => Seq("seeds", "threads", "device", "batchSize", "evalEvery", "loss", "checkpointEvery");
 
@@ -146,18 +146,29 @@ public sealed class ExperimentReader
         var precise = m["preciseBn"] is { } pb ? PreciseBn(r, pb, m.PathOf("preciseBn")) : null;
         var sweep = m["sweep"] is { } swn ? SweepOf(swn, m.PathOf("sweep")) : null;
         var baseline = m.Text("baseline");
+        var study = m["study"] is { } stn ? StudyReader.Study(r, stn, m.PathOf("study")) : null;
+        var sampler = m["sampler"] is { } smn ? Sampler(r, smn, m.PathOf("sampler")) : null;
         Seq<VariantSpec>? variants = Seq<VariantSpec>();
         if (m["variants"] is { } vn && model is not null && optimizer is not null)
             variants = Variants(vn, m.PathOf("variants"), model, optimizer);
         if (r.Problems.Count != before || dataset is null || model is null || optimizer is null || budget is null
             || seeds is null || probes is null || reported is null || variants is null || trainOnly is null
-            || (m.Has("preciseBn") && precise is null) || (m.Has("sweep") && sweep is null))
+            || (m.Has("preciseBn") && precise is null) || (m.Has("sweep") && sweep is null) || (m.Has("study") && study is null) || (m.Has("sampler") && sampler is null))
             return null;
         return new ExperimentSpec(name, dataset, model, optimizer, budget.Value.IfNone(() => new Budget.Epochs(1)), description,
             loss, batchSize, evalEvery is int ev ? Some(ev) : None, seeds.Value, threads is int t ? Some(t) : None, probes.Value,
             variants.Value, reported.Value, device is DeviceKind dk ? Some(dk) : None, trainOnly.Value,
             precise is null ? None : Some(precise), sweep is null ? None : Some(sweep), baseline is null ? None : Some(baseline),
-            checkpointEvery is int ce ? Some(ce) : None);
+            checkpointEvery is int ce ? Some(ce) : None, study is null ? None : Some(study), sampler is null ? None : Some(sampler));
+    }
+
+    /// <summary><c>sampler: {classesPerBatch: 2}</c> — every training batch drawn from two classes.</summary>
+    public static SamplerSpec? Sampler(YamlReader r, YamlNode node, string path)
+    {
+        var m = r.Mapping(node, path, "a sampler", SamplerSpec.Keys);
+        if (m is null) return null;
+        m.Required("classesPerBatch", " (how many classes each training batch is drawn from)");
+        return m.Int("classesPerBatch") is int k ? new SamplerSpec(k) : null;
     }
 
     /// <summary><c>trainOnly: [batch_norm]</c> — a list of layer kinds.</summary>
@@ -231,7 +242,7 @@ public sealed class ExperimentReader
 
     /// <summary>Experiment keys that a variant may not change: they describe the experiment as a whole.</summary>
     static readonly Seq<string> WholeExperimentKeys = Seq("name", "seeds", "threads", "device", "loss", "variants", "sweep", "baseline", "reported",
-        "trainOnly", "preciseBn");
+        "trainOnly", "preciseBn", "study");
 
     Seq<VariantSpec>? Variants(YamlNode node, string path, ModelSpec baseModel, OptimizerSpec baseOptimizer)
     {
@@ -287,6 +298,7 @@ public sealed class ExperimentReader
         var dataset = m.Text("dataset");
         var description = m.Text("description");
         var probes = m["probes"] is { } pn ? spec.Probes(pn, m.PathOf("probes")) : null;
+        var sampler = m["sampler"] is { } sn ? Sampler(r, sn, m.PathOf("sampler")) : null;
         if (r.Problems.Count != before || budget is null) return null;
         return new VariantSpec(name,
             description is null ? None : Some(description),
@@ -296,6 +308,7 @@ public sealed class ExperimentReader
             budget.Value,
             evalEvery is int e ? Some(e) : None,
             dataset is null ? None : Some(dataset),
-            probes is null ? None : Some(probes.Value));
+            probes is null ? None : Some(probes.Value),
+            sampler is null ? None : Some(sampler));
     }
 }

@@ -272,6 +272,7 @@ public sealed class SpecReader
         "percentiles" => Seq("type", "layer", "every", "percentiles"),
         "batch_stats" => Seq("type", "layer", "every"),
         "grad_norm" => Seq("type", "every", "layer"),
+        "landscape" => Seq("type", "every", "stepSizes"),
         _ => Seq1("type"),
     };
 
@@ -299,7 +300,7 @@ public sealed class SpecReader
         }
         var before = r.Problems.Count;
         m.Required("every", " (steps between measurements)");
-        if (type != "grad_norm") m.Required("layer", " (a layer name, e.g. dense_2)");
+        if (type is not ("grad_norm" or "landscape")) m.Required("layer", " (a layer name, e.g. dense_2)");
         var every = m.Int("every");
         var layer = m.Text("layer");
         Seq<double>? values = null;
@@ -313,9 +314,19 @@ public sealed class SpecReader
                 else if (parsed.All(p => p is not null)) values = parsed.Select(p => p!.Value).ToSeq().Strict();
             }
         }
+        Seq<double>? stepSizes = null;
+        if (m["stepSizes"] is { } sn && r.List(sn, m.PathOf("stepSizes"), "[0.05, 0.1, 0.2]") is { } steps)
+        {
+            var parsed = steps.Children.Select((n, i) => (i, v: r.Double(n, ProblemPath.Index(m.PathOf("stepSizes"), i)))).ToList();
+            if (parsed.Count == 0) r.Error(m.PathOf("stepSizes"), "must list at least one step size (leave it out for [0.025, 0.05, 0.1, 0.2, 0.4])");
+            foreach (var (i, v) in parsed.Where(p => p.v is <= 0 or double.NaN or double.PositiveInfinity))
+                r.Error(ProblemPath.Index(m.PathOf("stepSizes"), i), $"must be a step size > 0 (got {Core.Format.Number(v!.Value)})");
+            if (parsed.All(p => p.v is not null)) stepSizes = parsed.Select(p => p.v!.Value).ToSeq().Strict();
+        }
         if (r.Problems.Count != before || every is null) return null;
         return type switch
         {
+            "landscape" => new ProbeSpec.Landscape(every.Value, stepSizes ?? default),
             "percentiles" => new ProbeSpec.Percentiles(layer!, every.Value, values ?? default),
             "batch_stats" => new ProbeSpec.BatchStats(layer!, every.Value),
             _ => new ProbeSpec.GradNorm(every.Value, layer is null ? None : Some(layer)),

@@ -121,6 +121,7 @@ public static class SpecWriter
         p.LayerName.IfSome(l => m.Add("layer", Text(l)));
         m.Add("every", Number(p.Every));
         if (p is ProbeSpec.Percentiles pc) m.Add("percentiles", Flow(pc.Values.Map(v => (YamlNode)Number(v))));
+        if (p is ProbeSpec.Landscape ls) m.Add("stepSizes", Flow(ls.StepSizes.Map(v => (YamlNode)Number(v))));
         return m;
     }
 
@@ -135,6 +136,37 @@ public static class SpecWriter
     }
 
     static void AddBudget(YamlMappingNode m, Budget b) => m.Add(b.Key, Number(b.Value));
+
+    static YamlNode Sampler(SamplerSpec s) => FlowMap(("classesPerBatch", Number(s.ClassesPerBatch)));
+
+    /// <summary><c>study:</c> as the reader takes it, every analysis field written out.</summary>
+    static YamlNode Study(StudySpec s)
+    {
+        var a = FlowMap(("type", Text(s.Analysis.TypeName)));
+        switch (s.Analysis)
+        {
+            case StudyAnalysis.ErrorVsBatch e: a.Add("x", Text(e.X)); a.Add("bn", Text(e.Bn)); a.Add("gn", Text(e.Gn)); a.Add("reference", Number(e.Reference)); break;
+            case StudyAnalysis.AccuracyVsLearningRate l: a.Add("x", Text(l.X)); a.Add("bn", Text(l.Bn)); a.Add("noBn", Text(l.NoBn)); break;
+            case StudyAnalysis.StepsToBaseline b: a.Add("baseline", Text(b.Baseline)); break;
+            case StudyAnalysis.AccuracyBySetting st:
+                a.Add("bn", Text(st.Bn));
+                var settings = new YamlMappingNode();
+                foreach (var x in st.Settings)
+                {
+                    var methods = FlowMap();
+                    foreach (var (method, variant) in x.Methods) methods.Add(method, Text(variant));
+                    settings.Add(new YamlScalarNode(x.Label), methods);
+                }
+                a.Style = MappingStyle.Block;
+                a.Add("settings", settings);
+                break;
+            case StudyAnalysis.AccuracyVsWidth w:
+                a.Add("x", Text(w.X)); a.Add("full", Text(w.Full)); a.Add("bnOnly", Text(w.BnOnly)); a.Add("outputOnly", Text(w.OutputOnly)); a.Add("chance", Number(w.Chance));
+                break;
+            case StudyAnalysis.Landscape l: a.Add("bn", Text(l.Bn)); a.Add("noBn", Text(l.NoBn)); a.Add("noisy", Text(l.Noisy)); break;
+        }
+        return Map(("paper", Text(s.Paper)), ("claim", Text(s.Claim)), ("analysis", a));
+    }
 
     static void AddTrainOnlyAndPreciseBn(YamlMappingNode m, Seq<string> trainOnly, Option<PreciseBnSpec> precise)
     {
@@ -154,6 +186,7 @@ public static class SpecWriter
         e.Device.IfSome(d => m.Add("device", Text(d.Name())));
         AddTrainOnlyAndPreciseBn(m, e.TrainOnly, e.PreciseBn);
         e.CheckpointEvery.IfSome(c => m.Add("checkpointEvery", Number(c)));
+        e.Sampler.IfSome(s => m.Add("sampler", Sampler(s)));
         if (!e.Probes.IsEmpty) m.Add("probes", Probes(e.Probes));
         if (!e.Variants.IsEmpty)
         {
@@ -169,6 +202,7 @@ public static class SpecWriter
             m.Add("sweep", sm);
         });
         e.Baseline.IfSome(b => m.Add("baseline", Text(b)));
+        e.Study.IfSome(s => m.Add("study", Study(s)));
         if (!e.Reported.IsEmpty)
         {
             var rs = new YamlMappingNode();
@@ -189,6 +223,7 @@ public static class SpecWriter
         v.EvalEvery.IfSome(n => m.Add("evalEvery", Number(n)));
         v.Dataset.IfSome(d => m.Add("dataset", Text(d)));
         v.Probes.IfSome(p => m.Add("probes", Probes(p)));
+        v.Sampler.IfSome(s => m.Add("sampler", Sampler(s)));
         if (m.Children.Count == 0) m.Style = MappingStyle.Flow;
         return m;
     }
@@ -228,6 +263,7 @@ public static class SpecWriter
         m.Add("device", Text(p.Device.Name()));
         AddTrainOnlyAndPreciseBn(m, p.TrainOnly, p.PreciseBn);
         p.CheckpointEvery.IfSome(c => m.Add("checkpointEvery", Number(c)));
+        p.Sampler.IfSome(s => m.Add("sampler", Sampler(s)));
         p.Reported.IfSome(r => m.Add("reported", Reported(r)));
         return m;
     }
