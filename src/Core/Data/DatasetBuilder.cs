@@ -15,10 +15,11 @@ public static class DatasetBuilder
     /// Builds the splits. The arrays are handed over, not borrowed: a split that covers a whole array (the test split always, the
     /// training split when there is no validation split) keeps that array as its storage rather than copying it — 47 MB for
     /// MNIST's training images — so the caller must not change them afterwards. A split cut out of an array is a copy.
+    /// <paramref name="trainCount"/>: keep only the first N images of the training range.
     /// </summary>
     public static Either<string, DatasetSplits> Build(
         byte[] trainPixels, byte[] trainLabels, byte[] testPixels, byte[] testLabels,
-        int[] sampleShape, ValidationSplit? validation, Preprocessing preprocessing, int numClasses = 10)
+        int[] sampleShape, ValidationSplit? validation, Preprocessing preprocessing, int numClasses = 10, int? trainCount = null)
     {
         var sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
         if (sampleSize <= 0) return Left<string, DatasetSplits>($"sample shape [{string.Join(", ", sampleShape)}] has no pixels");
@@ -32,6 +33,13 @@ public static class DatasetBuilder
             : validation.Ranges(trainLabels.Length);
         if (rangesOrError.IsLeft) return Left<string, DatasetSplits>(rangesOrError.LeftToSeq().Head());
         var r = rangesOrError.RightToSeq().Head();
+        // A cap on the training images keeps the first N of the training range; preprocessing is fitted on those alone.
+        if (trainCount is int cap)
+        {
+            if (cap <= 0 || cap > r.TrainCount)
+                return Left<string, DatasetSplits>($"trainCount {cap} must be between 1 and the {r.TrainCount} training images the validation split leaves");
+            r = r with { TrainCount = cap };
+        }
 
         var trainP = Cut(trainPixels, r.TrainStart * sampleSize, r.TrainCount * sampleSize);
         var validP = Cut(trainPixels, r.ValidationStart * sampleSize, r.ValidationCount * sampleSize);

@@ -56,9 +56,14 @@ public static class ExperimentValidation
         var dir = d.DataDir is { Length: 0 }
             ? Seq1(new Problem(ProblemPath.Join(path, "dataDir"), "must not be empty (leave it out to search the usual places)"))
             : Seq<Problem>();
+        var trainCount = d.TrainCount.Match(
+            n => n >= 1 && n <= DatasetSpec.TrainFileImages - d.ValidationImages ? Seq<Problem>()
+                : Seq1(new Problem(ProblemPath.Join(path, "trainCount"),
+                    $"must be between 1 and the {Format.Thousands(DatasetSpec.TrainFileImages - d.ValidationImages)} training images the validation split leaves (got {Format.Number(n)})")),
+            () => Seq<Problem>());
         var preprocess = Enum.IsDefined(d.Preprocess)
             ? Seq<Problem>() : Seq1(new Problem(ProblemPath.Join(path, "preprocess"), $"unknown value {d.Preprocess}"));
-        return source + validation + preprocess + dir;
+        return source + validation + trainCount + preprocess + dir;
     }
 
     static Seq<Problem> DuplicateExperimentNames(Seq<ExperimentSpec> experiments) =>

@@ -188,7 +188,7 @@ public static class DatasetCatalog
         // The builder keeps a file's array as a split's storage when the split is the whole file (no 47 MB copy): the arrays are
         // handed over here and never touched again.
         var built = DatasetBuilder.Build(trainImages.Pixels, trainLabels, testImages.Pixels, testLabels,
-            [1, trainImages.Rows, trainImages.Columns], opts.Validation, opts.Preprocessing, opts.NumClasses);
+            [1, trainImages.Rows, trainImages.Columns], opts.Validation, opts.Preprocessing, opts.NumClasses, opts.TrainCount);
         if (built.IsLeft) return (new DataError($"{name}: {built.LeftToSeq().Head()}"), allBytes);
 
         var described = $"{source.Folder} ({Provenance(source)})";

@@ -15,6 +15,9 @@ public sealed record DatasetOptions
 
     public Preprocessing Preprocessing { get; init; } = Preprocessing.Scale01;
 
+    /// <summary>Keep only the first N training images after the validation split (null: all of them).</summary>
+    public int? TrainCount { get; init; }
+
     /// <summary>
     /// The repository root; <c>null</c> means $NORMLAB_ROOT (exported by ./normlab), else the folder holding NormLab.slnx found
     /// upward from the current directory, then from the executable's folder.

@@ -32,6 +32,7 @@ public sealed class DatasetProvider(string? projectRoot, ILogger logger)
             Preprocessing = spec.Preprocess,
             // MatchUnsafe: LanguageExt's Match refuses a null result, and null is how the data layer spells "no split".
             Validation = spec.Validation.MatchUnsafe(v => v, () => (ValidationSplit?)null),
+            TrainCount = spec.TrainCount.MatchUnsafe(n => (int?)n, () => null),
         };
         // A relative dataDir is relative to the project root, whichever rule found it.
         return spec.DataDir is null ? options : options with { DataDir = Path.GetFullPath(spec.DataDir, options.ResolveProjectRoot()) };

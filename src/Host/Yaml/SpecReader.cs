@@ -25,7 +25,7 @@ public sealed class SpecReader
     static readonly Seq<(string, Preprocessing)> Preprocessings = Seq(("scale01", Preprocessing.Scale01), ("standardize", Preprocessing.Standardize));
     static readonly Seq<(string, SplitFrom)> Ends = Seq(("start", SplitFrom.Start), ("end", SplitFrom.End));
 
-    public static Seq<string> DatasetKeys => Seq("source", "validation", "preprocess", "dataDir");
+    public static Seq<string> DatasetKeys => Seq("source", "validation", "preprocess", "dataDir", "trainCount");
 
     /// <summary><c>{source: fashion-mnist, validation: {count: 5000, from: start}, preprocess: scale01, dataDir: data/}</c>
     /// or a bare source name.</summary>
@@ -43,8 +43,10 @@ public sealed class SpecReader
         var validation = m["validation"] is { } v ? Split(v, m.PathOf("validation")) : null;
         var preprocess = m.Has("preprocess") ? m.Word("preprocess", Preprocessings) : Preprocessing.Scale01;
         var dataDir = m.Text("dataDir");
-        if (source is null || preprocess is null || (m.Has("validation") && validation is null)) return null;
-        return new DatasetSpec(source, validation is null ? None : Some(validation), preprocess.Value, dataDir);
+        var trainCount = m.Int("trainCount");
+        if (source is null || preprocess is null || (m.Has("validation") && validation is null) || (m.Has("trainCount") && trainCount is null)) return null;
+        return new DatasetSpec(source, validation is null ? None : Some(validation), preprocess.Value, dataDir,
+            trainCount is int n ? Some(n) : None);
     }
 
     ValidationSplit? Split(YamlNode node, string path)

@@ -99,6 +99,7 @@ public static class SpecWriter
         }));
         m.Add("preprocess", d.Preprocess == Preprocessing.Standardize ? "standardize" : "scale01");
         if (d.DataDir is not null) m.Add("dataDir", Text(d.DataDir));
+        d.TrainCount.IfSome(n => m.Add("trainCount", Number(n)));
         return m;
     }
 

@@ -91,7 +91,7 @@ public sealed class ResultsLoaderTests : IDisposable
             bn.Probes.ToArray());
         Assert.Equal(
             new NormLab.Core.Reports.RunSummary("complete", None, None, Some(200L), Some(1.0), Some(0.95), Some(0.2), Some(0.875), Some(0.9),
-                Some(3.0), Some(3.0), Some(1000.0), Some(1234L), "torch"),
+                Some(3.0), Some(3.0), Some(1000.0), Some(1234L), "torch", Some(1200L)),
             bn.Summary.IfNone(() => throw new Xunit.Sdk.XunitException("no summary")));
         Assert.Equal(Some("bn: torch\n"), bn.ConfigText);
         Assert.Equal(new[] { "exp/bn/seed-0/config.yaml", "exp/bn/seed-0/metrics.csv", "exp/bn/seed-0/probes.csv", "exp/bn/seed-0/summary.json" }, bn.Files.ToArray());

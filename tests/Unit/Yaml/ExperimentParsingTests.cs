@@ -146,7 +146,7 @@ public class ExperimentParsingTests
         AssertProblems(new[]
         {
             "experiments[0] (line 2, col 5): give either epochs or steps, not both",
-            "experiments[0].variants.a.seeds (line 9, col 11): \"seeds\" cannot be set per variant — a variant may set: description, model, override, optimizer, batchSize, epochs, steps, evalEvery, dataset, probes",
+            "experiments[0].variants.a.seeds (line 9, col 11): \"seeds\" cannot be set per variant — a variant may set: description, model, override, optimizer, batchSize, epochs, steps, evalEvery, dataset, probes, sampler",
             "experiments[0].variants.a.batchsize (line 9, col 26): unknown key \"batchsize\" for variant \"a\" — did you mean \"batchSize\"?",
         }, YamlDocuments.ReadExperiments(text));
     }

@@ -67,7 +67,7 @@ public class SweepParsingTests
             "experiments[0].sweep.batchSize[1] (line 13, col 22): expected one value (a number or a name), got a mapping — sweep one field per axis, e.g. override.all:batch_norm.convention: [torch, keras]",
             "experiments[0].sweep.zip (line 15, col 12): expected true or false, got 'maybe'",
             "experiments[1].sweep (line 23, col 12): expected a mapping of fields to their values, e.g. {batchSize: [16, 32, 64], optimizer.lr: [0.01, 0.1]}, got a list",
-            "experiments[1].variants.a.sweep (line 22, col 11): \"sweep\" cannot be set per variant — a variant may set: description, model, override, optimizer, batchSize, epochs, steps, evalEvery, dataset, probes",
+            "experiments[1].variants.a.sweep (line 22, col 11): \"sweep\" cannot be set per variant — a variant may set: description, model, override, optimizer, batchSize, epochs, steps, evalEvery, dataset, probes, sampler",
         }, YamlDocuments.ReadExperiments(text));
     }
 
