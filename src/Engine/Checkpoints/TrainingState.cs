@@ -18,7 +18,13 @@ public static class TrainingState
     public static List<KeyValuePair<string, Tensor>> NetworkTensors(CompiledNetwork net)
     {
         var result = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (name, t) in net.state_dict()) result.Add(new(name, t.detach().cpu().clone()));
+        foreach (var (name, t) in net.state_dict())
+        {
+            // detach() and cpu() give wrappers of their own: free them now, not when a finalizer gets to them.
+            using var detached = t.detach();
+            using var cpu = detached.cpu();
+            result.Add(new(name, cpu.clone()));
+        }
         for (var i = 0; i < net.Layers.Count; i++)
         {
             if (net.Layers[i] is not Normalization.BatchNormLayer bn) continue;
