@@ -16,7 +16,7 @@ namespace NormLab.Engine.Normalization;
 /// <c>running_var</c>, <c>num_batches_tracked</c>), so state_dict keys line up with PyTorch's; the window ring stays private. Guards libtorch lacks: one value per
 /// channel in training, wrong rank, wrong channel count, wrong statistics size — each a <see cref="LayerException"/>.
 /// </summary>
-public sealed class BatchNormLayer : Module
+public sealed class BatchNormLayer : Module, IStatefulModule
 {
     private readonly RunningStatistics? stats;
     private readonly long[] reduceDims;
@@ -109,6 +109,9 @@ public sealed class BatchNormLayer : Module
 
     /// <summary>After <c>load_state_dict</c>: the .NET-side batch count follows the loaded num_batches_tracked.</summary>
     public void SyncAfterLoad() => stats?.SyncCountFromBuffer();
+
+    /// <summary>The batch counter and the window ring (the buffers are the caller's to copy); nothing without running statistics.</summary>
+    ModuleState IStatefulModule.CaptureState() => stats?.CaptureState() ?? ModuleState.None;
 
     public override Tensor forward(Tensor input)
     {

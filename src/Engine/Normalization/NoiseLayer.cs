@@ -6,7 +6,7 @@ namespace NormLab.Engine.Normalization;
 /// first training forward and again every <c>every</c> training forwards; in eval the identity (the input itself, not a
 /// copy of it). The draws are constants to autograd; they are not state_dict entries (a reloaded network evaluates the same).
 /// </summary>
-public sealed class NoiseLayer : Module
+public sealed class NoiseLayer : Module, IStatefulModule
 {
     private readonly long[] broadcastShape;
     private Tensor? scale;
@@ -34,6 +34,27 @@ public sealed class NoiseLayer : Module
         forwards++;
         using var scaled = input * scale!;
         return scaled + shift!;
+    }
+
+    /// <summary>The draw counter and the current draw: restored, the next training forward redraws (or not) exactly as it would have.</summary>
+    ModuleState IStatefulModule.CaptureState()
+    {
+        var count = forwards;
+        Tensor? savedScale, savedShift;
+        using (torch.no_grad())
+        {
+            savedScale = scale?.clone().DetachFromDisposeScope();
+            savedShift = shift?.clone().DetachFromDisposeScope();
+        }
+        return new ModuleState(() =>
+        {
+            forwards = count;
+            scale?.Dispose();
+            shift?.Dispose();
+            using var _ = torch.no_grad();
+            scale = savedScale?.clone().DetachFromDisposeScope();
+            shift = savedShift?.clone().DetachFromDisposeScope();
+        }, [.. new[] { savedScale, savedShift }.OfType<Tensor>()]);
     }
 
     private void Redraw(ScalarType dtype)

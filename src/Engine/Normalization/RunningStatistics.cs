@@ -148,6 +148,26 @@ internal sealed class RunningStatistics : IDisposable
         windowNext = next;
     }
 
+    /// <summary>
+    /// The .NET-side bookkeeping a training forward changes beside the buffers: the batch count (the cumulative momentum
+    /// and the renorm schedule read it) and the window ring with its cursor (<see cref="IStatefulModule"/>).
+    /// </summary>
+    internal ModuleState CaptureState()
+    {
+        var (batches, fill, next) = (BatchesTracked, windowFill, windowNext);
+        Tensor[] means, vars;
+        using (torch.no_grad())
+        {
+            means = windowMeans.Select(t => t.clone().DetachFromDisposeScope()).ToArray();
+            vars = windowVars.Select(t => t.clone().DetachFromDisposeScope()).ToArray();
+        }
+        return new ModuleState(() =>
+        {
+            BatchesTracked = batches;
+            RestoreWindow(means, vars, fill, next);
+        }, [.. means, .. vars]);
+    }
+
     public void Dispose()
     {
         Mean.Dispose();
