@@ -5,12 +5,14 @@ namespace NormLab.Engine.Training;
 /// <summary>
 /// The probes of one run. On a probe step the trainer passes <see cref="Observe"/> to the forward pass; the probes copy
 /// what they need from the observed layer outputs (under no_grad, so autograd never sees them) and report rows after
-/// the step. Off probe steps they cost nothing.
+/// the step. A landscape probe due on the step has the forward's starting state captured by <see cref="BeforeForward"/>
+/// and measures in <see cref="AfterBackward"/> (<see cref="LandscapeProbe"/>). Off probe steps they cost nothing.
 /// </summary>
-internal sealed class ProbeSet(CompiledNetwork net, IReadOnlyList<ProbeRequest> requests, ITrainingObserver observer)
+internal sealed class ProbeSet(CompiledNetwork net, IReadOnlyList<ProbeRequest> requests, ITrainingObserver observer) : IDisposable
 {
     private readonly List<ProbeRow> pending = [];
     private long currentStep;
+    private ForwardState? beforeForward;
 
     internal bool Due(long step)
     {
@@ -18,6 +20,15 @@ internal sealed class ProbeSet(CompiledNetwork net, IReadOnlyList<ProbeRequest> 
         foreach (var r in requests)
             if (step % r.Every == 0) return true;
         return false;
+    }
+
+    private bool LandscapeDue => requests.Any(r => r.Kind == ProbeKind.Landscape && currentStep % r.Every == 0);
+
+    /// <summary>Before the step's forward: what it starts from, for a landscape probe due on this step.</summary>
+    internal void BeforeForward()
+    {
+        beforeForward?.Dispose();
+        beforeForward = LandscapeDue ? ForwardState.Capture(net) : null;
     }
 
     internal void Observe(int layerIndex, Tensor output)
@@ -34,7 +45,27 @@ internal sealed class ProbeSet(CompiledNetwork net, IReadOnlyList<ProbeRequest> 
         }
     }
 
-    internal void AfterBackward()
+    /// <summary>After the step's backward, before its optimizer step: gradient norms, then the landscape on the batch
+    /// (<paramref name="x"/>, <paramref name="y"/>) whose loss was <paramref name="loss"/>.</summary>
+    internal void AfterBackward(Tensor x, Tensor y, Tensor loss)
+    {
+        GradNorms();
+        if (beforeForward is null) return;
+        try
+        {
+            var loss0 = loss.item<float>();
+            foreach (var r in requests)
+                if (r.Kind == ProbeKind.Landscape && currentStep % r.Every == 0)
+                    pending.AddRange(LandscapeProbe.Measure(net, x, y, loss0, r.StepSizes ?? [], beforeForward, currentStep));
+        }
+        finally
+        {
+            beforeForward.Dispose();
+            beforeForward = null;
+        }
+    }
+
+    private void GradNorms()
     {
         foreach (var r in requests)
         {
@@ -50,6 +81,12 @@ internal sealed class ProbeSet(CompiledNetwork net, IReadOnlyList<ProbeRequest> 
             }
             pending.Add(new ProbeRow(currentStep, "grad_norm", r.LayerName, "l2", Math.Sqrt(sumSquares)));
         }
+    }
+
+    public void Dispose()
+    {
+        beforeForward?.Dispose();
+        beforeForward = null;
     }
 
     internal void Flush(long step)

@@ -8,7 +8,8 @@ namespace NormLab.Engine.Training;
 /// The training loop: shuffled mini-batches (a fresh order per epoch from the run's seed), cross-entropy on the logits,
 /// backward, optimizer step — one dispose scope per step, so native memory stays flat. Evaluates validation and test
 /// every <see cref="TrainingConfig.EvalEvery"/> steps (or once per epoch) and at the end; probes read layer outputs of
-/// the training batch under no_grad; a non-finite loss stops the run as diverged; cancellation is honoured at step
+/// the training batch under no_grad (the landscape probe runs extra forwards between backward and optimizer step and
+/// puts everything back); a non-finite loss stops the run as diverged; cancellation is honoured at step
 /// boundaries. Results flow out through an <see cref="ITrainingObserver"/> as they are produced.
 /// </summary>
 public static class Trainer
@@ -36,7 +37,7 @@ public static class Trainer
         using var imageTensor = torch.zeros([config.BatchSize, .. sampleShape.Select(d => (long)d)], dtype: ScalarType.Float32).DetachFromDisposeScope();
         using var labelTensor = torch.zeros(config.BatchSize, dtype: ScalarType.Int64).DetachFromDisposeScope();
         using var evaluator = new Evaluator(sampleShape, config.EvalBatchSize, device);
-        var probes = new ProbeSet(net, config.Probes, observer);
+        using var probes = new ProbeSet(net, config.Probes, observer);
         var evalEvery = config.EvalEvery > 0 ? config.EvalEvery : train.BatchCount;
         var phases = config.Phases;
 
@@ -119,12 +120,13 @@ public static class Trainer
                     var (x, y) = BatchTensors.Load(imageTensor, labelTensor, images, labels, n, sampleSize, device);
                     var t1 = phases is null ? 0 : Stopwatch.GetTimestamp();
                     var probing = probes.Due(step + 1);
+                    if (probing) probes.BeforeForward();
                     var logits = probing ? net.ForwardLogits(x, probes.Observe) : net.ForwardLogits(x);
                     var lossTensor = nn.functional.cross_entropy(logits, y);
                     var t2 = phases is null ? 0 : Stopwatch.GetTimestamp();
                     optimizer.zero_grad();
                     lossTensor.backward();
-                    if (probing) probes.AfterBackward();
+                    if (probing) probes.AfterBackward(x, y, lossTensor);
                     var t3 = phases is null ? 0 : Stopwatch.GetTimestamp();
                     optimizer.step();
                     if (phases is not null)

@@ -35,11 +35,21 @@ public enum ProbeKind
     BatchStats,
     /// <summary>L2 norm of the gradients of a layer's parameters (all layers when no layer is named).</summary>
     GradNorm,
+    /// <summary>The loss and gradient along the gradient direction at the request's step sizes (Santurkar et al. 2018, Fig. 4;
+    /// <see cref="LandscapeProbe"/>); the whole network, no layer.</summary>
+    Landscape,
 }
 
 /// <summary>
 /// One probe, resolved against the compiled network: <paramref name="LayerIndex"/> is the layer whose output is read
 /// (-1 for "all layers" of a grad-norm probe). <paramref name="Unit"/> picks one feature/channel (a "typical sigmoid"
-/// in Ioffe &amp; Szegedy's words); null pools all of them.
+/// in Ioffe &amp; Szegedy's words); null pools all of them. <paramref name="StepSizes"/>: the step sizes η of a landscape probe
+/// (-1 and "all" for the layer); empty for the other kinds.
 /// </summary>
-public sealed record ProbeRequest(ProbeKind Kind, int LayerIndex, string LayerName, long Every, IReadOnlyList<double> Percentiles, int? Unit = null);
+public sealed record ProbeRequest(ProbeKind Kind, int LayerIndex, string LayerName, long Every, IReadOnlyList<double> Percentiles, int? Unit = null,
+    IReadOnlyList<double>? StepSizes = null)
+{
+    /// <summary>A landscape probe every <paramref name="every"/> steps at the given step sizes.</summary>
+    public static ProbeRequest Landscape(long every, IReadOnlyList<double> stepSizes) =>
+        new(ProbeKind.Landscape, -1, LandscapeProbe.Layer, every, [], StepSizes: stepSizes);
+}

@@ -17,6 +17,7 @@ public static class ProbeResolver
             ProbeSpec.GradNorm g => g.Layer.Match(
                 l => new ProbeRequest(ProbeKind.GradNorm, IndexOf(network, l), l, g.Every, []),
                 () => new ProbeRequest(ProbeKind.GradNorm, -1, "all", g.Every, [])),
+            ProbeSpec.Landscape l => ProbeRequest.Landscape(l.Every, l.StepSizes.ToArray()),
             _ => throw new ArgumentOutOfRangeException(nameof(probes), p, "unknown probe"),
         }).ToArray();
 

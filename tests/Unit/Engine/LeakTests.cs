@@ -14,8 +14,8 @@ namespace NormLab.Tests.Unit.Engine;
 
 /// <summary>
 /// DESIGN.md: one dispose scope per training step, persistent state detached — so over thousands of steps through
-/// NormLab's own trainer, interpreter and BN modules (native keras and scratch window conventions, a probe every 100
-/// steps), the live tensors come back to where they started and RSS stays flat (TorchSharp users' top complaint is leaks).
+/// NormLab's own trainer, interpreter and BN modules (native keras and scratch window conventions, a percentile and a
+/// landscape probe every 100 steps), the live tensors come back to where they started and RSS stays flat (TorchSharp users' top complaint is leaks).
 /// </summary>
 public sealed class LeakTests(ITestOutputHelper output)
 {
@@ -77,7 +77,9 @@ public sealed class LeakTests(ITestOutputHelper output)
         using (var optimizer = torch.optim.SGD(net.parameters(), 0.05, momentum: 0.9))
         {
             var liveWithModel = LiveTensors.Count;
-            var config = new TrainingConfig(8, steps, every, 3, 1, [new ProbeRequest(ProbeKind.Percentiles, 7, "act", 100, [15, 50, 85])]);
+            // The landscape probe too: its copies of parameters, gradients, buffers, rings and the generator every 100 steps.
+            var config = new TrainingConfig(8, steps, every, 3, 1,
+                [new ProbeRequest(ProbeKind.Percentiles, 7, "act", 100, [15, 50, 85]), ProbeRequest.Landscape(100, [0.05, 0.2])]);
             long liveBeforeTraining = liveWithModel;
             outcome = Trainer.Train(net, optimizer, data, config, new Sampler(row =>
             {

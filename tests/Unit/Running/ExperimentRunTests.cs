@@ -49,7 +49,7 @@ public sealed class ExperimentRunTests : IDisposable
         File.WriteAllBytes(Path.Combine(dir, "t10k-labels-idx1-ubyte"), IdxFiles.Labels(IdxFiles.CyclicLabels(test)));
     }
 
-    private string Yaml(string lrB = "0.5", int steps = 40) => $$$"""
+    private string Yaml(string lrB = "0.5", int steps = 40, string extraProbe = "") => $$$"""
         datasets:
           tiny:
             source: mnist
@@ -76,6 +76,7 @@ public sealed class ExperimentRunTests : IDisposable
             threads: 1
             probes:
               - {type: percentiles, layer: act, every: 10}
+              {{{extraProbe}}}
             variants:
               a: {}
               b: {optimizer: {lr: {{{lrB}}}}}
@@ -232,6 +233,32 @@ public sealed class ExperimentRunTests : IDisposable
             var b = RunResultReader.RunDir(Path.Combine(root, "two"), plan.ExperimentName, plan.VariantName, plan.Seed);
             Assert.Equal(Rows(a), Rows(b));
             Assert.Equal(File.ReadAllText(Path.Combine(a, ProbesCsv.FileName)), File.ReadAllText(Path.Combine(b, ProbesCsv.FileName)));
+        }
+    }
+
+    [Fact]
+    public void A_landscape_probe_writes_its_rows_and_leaves_every_metric_and_weight_as_without_it()
+    {
+        var (_, plans) = Run(Path.Combine(root, "plain"), Yaml());
+        var (outcome, _) = Run(Path.Combine(root, "landscape"), Yaml(extraProbe: "- {type: landscape, every: 20, stepSizes: [0.1, 0.4]}"));
+        Assert.Equal(0, outcome.ExitCode);
+        foreach (var plan in plans)
+        {
+            var a = RunResultReader.RunDir(Path.Combine(root, "plain"), plan.ExperimentName, plan.VariantName, plan.Seed);
+            var b = RunResultReader.RunDir(Path.Combine(root, "landscape"), plan.ExperimentName, plan.VariantName, plan.Seed);
+            static IEnumerable<string> Rows(string dir) =>
+                File.ReadAllLines(Path.Combine(dir, MetricsCsv.FileName)).Select(l => string.Join(",", l.Split(',')[..5]));
+            Assert.Equal(Rows(a), Rows(b));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, ModelWeights.FileName)), File.ReadAllBytes(Path.Combine(b, ModelWeights.FileName)));
+            var probes = File.ReadAllLines(Path.Combine(b, ProbesCsv.FileName));
+            // The percentile rows are those of the run without the landscape probe; the landscape adds 8 rows at steps 20 and 40.
+            Assert.Equal(File.ReadAllLines(Path.Combine(a, ProbesCsv.FileName)), probes.Where(l => !l.Contains(",landscape,")));
+            var landscape = probes.Where(l => l.Contains(",landscape,")).Select(l => l.Split(',')).ToList();
+            Assert.Equal(16, landscape.Count);
+            Assert.Equal(new[] { "loss", "loss@0.1", "loss@0.4", "loss_range", "grad_diff@0.1", "grad_diff@0.4", "grad_predictiveness", "beta_smoothness" },
+                landscape.Where(f => f[0] == "20").Select(f => f[3]));
+            Assert.All(landscape, f => Assert.Equal("all", f[2]));
+            Assert.Contains("stepSizes: [0.1, 0.4]", File.ReadAllText(Path.Combine(b, RunResultReader.ConfigFileName)));
         }
     }
 
