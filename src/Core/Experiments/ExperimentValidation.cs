@@ -243,6 +243,7 @@ public static class ExperimentValidation
             ? p.Values.Indexed().Filter(x => !(x.Item >= 0 && x.Item <= 100))
                 .Map(x => new Problem(ProblemPath.Index(ProblemPath.Join(path, "percentiles"), x.Index),
                     $"must be in [0, 100] (got {Format.Number(x.Item)})"))
+            : probe is ProbeSpec.Landscape l ? StepSizeProblems(l.StepSizes, ProblemPath.Join(path, "stepSizes"))
             : Seq<Problem>();
         var layer = probe.LayerName.Match(name =>
         {
@@ -258,6 +259,15 @@ public static class ExperimentValidation
         }, () => Seq<Problem>());
         return every + values + layer;
     }
+
+    /// <summary>A landscape probe's step sizes: each > 0 and finite, none twice (each names its rows, <c>loss@η</c>).</summary>
+    static Seq<Problem> StepSizeProblems(Seq<double> stepSizes, string path) =>
+        stepSizes.Indexed().Bind(x =>
+            !(x.Item > 0 && double.IsFinite(x.Item))
+                ? Seq1(new Problem(ProblemPath.Index(path, x.Index), $"must be a step size > 0 (got {Format.Number(x.Item)})"))
+                : stepSizes.Take(x.Index).Exists(v => v == x.Item)
+                    ? Seq1(new Problem(ProblemPath.Index(path, x.Index), $"{Format.Number(x.Item)} is listed twice"))
+                    : Seq<Problem>()).Strict();
 
     static bool HasParameters(Layer layer) => layer switch
     {

@@ -42,10 +42,12 @@ public abstract record ProbeSpec(int Every)
     /// <summary>
     /// The optimization landscape along the gradient (Santurkar, Tsipras, Ilyas &amp; Mądry 2018, Fig. 4), read on the
     /// training batch of a probe step before the optimizer moves: the loss L(θ − η·g) and the gradient there for every step
-    /// size η, in training mode (batch statistics). Written as the loss range (max − min over η, with the loss at each η),
-    /// the gradient predictiveness (max over η of ‖∇L(θ − η·g) − g‖₂) and the effective β-smoothness (max over η of
+    /// size η, in training mode (batch statistics), each evaluation starting from the state the step's own forward started
+    /// from (its dropout masks, noise draws and running statistics: the objective the step differentiated). Written as the
+    /// loss range (max − min over η, with the loss at each η), the gradient predictiveness (max over η of ‖∇L(θ − η·g) − g‖₂) and the effective β-smoothness (max over η of
     /// ‖∇L(θ − η·g) − g‖₂ / ‖η·g‖₂). Every parameter, gradient, buffer and the generator are restored afterwards, so
-    /// training goes on exactly as without the probe. An empty list means <see cref="DefaultStepSizes"/>.
+    /// training goes on exactly as without the probe. An empty list means <see cref="DefaultStepSizes"/>; validation wants
+    /// every step size &gt; 0, finite and listed once (each names its rows, <c>loss@η</c>).
     /// </summary>
     public sealed record Landscape(int Every, Seq<double> StepSizes = default) : ProbeSpec(Every)
     {

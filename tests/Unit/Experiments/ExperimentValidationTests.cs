@@ -85,6 +85,23 @@ public class ExperimentValidationTests
     }
 
     [Fact]
+    public void Landscape_step_sizes_must_be_positive_finite_and_distinct_and_the_default_is_santurkars()
+    {
+        Assert.Equal(Seq(0.025, 0.05, 0.1, 0.2, 0.4), new ProbeSpec.Landscape(100).StepSizes);
+        var file = File(Experiment(model: "ioffe_mlp") with
+        {
+            Probes = Seq<ProbeSpec>(new ProbeSpec.Landscape(0, Seq(0.1, -0.2, 0.1, double.PositiveInfinity)), new ProbeSpec.Landscape(10)),
+        });
+        AssertProblems(new[]
+        {
+            "experiments[0].probes[0].every: must be > 0 (got 0)",
+            "experiments[0].probes[0].stepSizes[1]: must be a step size > 0 (got -0.2)",
+            "experiments[0].probes[0].stepSizes[2]: 0.1 is listed twice",
+            "experiments[0].probes[0].stepSizes[3]: must be a step size > 0 (got Infinity)",
+        }, ExperimentValidation.Validate(file));
+    }
+
+    [Fact]
     public void Variant_names_must_be_unique_and_usable_as_folders_and_reported_names_must_be_variants()
     {
         var file = File(Experiment() with
