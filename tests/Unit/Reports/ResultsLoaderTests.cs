@@ -99,7 +99,7 @@ public sealed class ResultsLoaderTests : IDisposable
         var plain = Run(loaded, "plain");
         Assert.Equal(
             new NormLab.Core.Reports.RunSummary("diverged", Some(51L), Some("loss became NaN at step 51"), Some(51L), Some(0.255), None, None, None, None,
-                Some(0.6), None, None, Some(0L), "none"),
+                Some(0.6), None, None, Some(0L), "none", Some(0L)),
             plain.Summary.IfNone(() => throw new Xunit.Sdk.XunitException("no summary")));
         Assert.True(plain.Probes.IsEmpty);
         Assert.True(plain.ConfigText.IsNone);
