@@ -58,7 +58,7 @@ public static class LandscapeStudy
         var y = Axis.Nice(AxisLabels.Accuracy, panels.Map(p => p.Y.Min).Min(), panels.Map(p => p.Y.Max).Max());
         return new PanelFigure("study-santurkar-accuracy",
             "BN, BN with time-varying noise after every BN, and no BN: accuracy over training (after Santurkar et al. 2018, Fig. 2)",
-            panels.Map(p => p with { Y = y }), Some(TrainingCurves.SeedNote(e.Runs.Map(r => r.Seed).Distinct().Count)));
+            panels.Map(p => p with { Y = y }), Some(MeanNote(e)));
     }
 
     static Seq<(double X, double Y)> MeanOverSeeds(ExperimentData e, string variant, string stat) =>
@@ -70,7 +70,7 @@ public static class LandscapeStudy
     {
         var variants = Seq(a.NoBn, a.Bn).Filter(v => !Rows(e, v).IsEmpty).Strict();
         if (variants.IsEmpty) return Seq<Figure>();
-        var seeds = TrainingCurves.SeedNote(e.Runs.Map(r => r.Seed).Distinct().Count);
+        var seeds = MeanNote(e);
         Figure Panel(string id, string title, string yLabel, string note, Func<string, Seq<(double X, double Low, double High)>> band, Func<string, Seq<(double X, double Y)>> line)
         {
             var bands = variants.Map(v => new Band(v, band(v), Style(e, v))).Strict();

@@ -24,7 +24,7 @@ public static class StepsToBaselineStudy
             target.Map(t => $"Steps to first reach {a.Baseline}'s final test accuracy {F(t, 4)}").IfNone("Steps to reach the baseline's final test accuracy"),
             Seq("variant", "seeds reaching it", "steps (mean)", $"× fewer than {a.Baseline}'s {baselineSteps.Map(s => s.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).IfNone("?")}"),
             reaches.Map(r => Seq(r.Variant, $"{r.Steps.Count} of {r.Seeds}",
-                r.Steps.IsEmpty ? "–" : F(r.Steps.Map(s => (double)s).Average(), 0),
+                r.Steps.IsEmpty ? "–" : Format.Thousands((long)Math.Round(r.Steps.Map(s => (double)s).Average())),
                 r.Steps.IsEmpty ? "–" : baselineSteps.Map(b => F(b / r.Steps.Map(s => (double)s).Average(), 1)).IfNone("–"))));
         return new StudyReport(spec, Verdict(e, a, target, reaches, baselineSteps), figures, Seq1(table));
     }
@@ -60,7 +60,7 @@ public static class StepsToBaselineStudy
             Axis.Nice(AxisLabels.TestAccuracy, lo, Math.Max(all.Map(p => p.Mean).Max(), target.IfNone(0))),
             curves.Map(c => SeedCurves.ToSeries(c.v, c.curve.Filter(p => p.Mean >= lo), c.style)) + targetLine.ToSeq(),
             Seq<Band>(),
-            Some(TrainingCurves.SeedNote(e.Runs.Map(r => r.Seed).Distinct().Count) + "; thin line: the baseline's final test accuracy (mean over seeds)"));
+            Some(MeanNote(e) + "; thin line: the baseline's final test accuracy (mean over seeds)"));
     }
 
     static Option<Figure> Bars(ExperimentData e, Seq<Reach> reaches)
@@ -84,9 +84,9 @@ public static class StepsToBaselineStudy
         var (t, b) = (target.IfNone(0), baselineSteps.IfNone(0));
         var parts = reaches.Map(r => r.Steps.IsEmpty
             ? $"{r.Variant} never reaches it ({r.Seeds} seeds)"
-            : $"{r.Variant} reaches it after {F(r.Steps.Map(s => (double)s).Average(), 0)} steps ({F(b / r.Steps.Map(s => (double)s).Average(), 1)}× fewer)"
+            : $"{r.Variant} reaches it after {Format.Thousands((long)Math.Round(r.Steps.Map(s => (double)s).Average()))} steps ({F(b / r.Steps.Map(s => (double)s).Average(), 1)}× fewer)"
               + (r.Steps.Count < r.Seeds ? $", {r.Seeds - r.Steps.Count} of {r.Seeds} seeds never do" : ""));
-        var sentence = $"{a.Baseline} ends at test accuracy {F(t, 4)} after {F(b, 0)} steps; " + string.Join("; ", parts) + ".";
+        var sentence = $"{a.Baseline} ends at test accuracy {F(t, 4)} after {Format.Thousands((long)b)} steps; " + string.Join("; ", parts) + ".";
         var agrees = reaches.ForAll(r => r.Seeds > 0 && r.Steps.Count == r.Seeds && r.Steps.Map(s => (double)s).Average() < b);
         return new StudyVerdict(agrees ? Agreement.Agrees : Agreement.Disagrees, sentence);
     }

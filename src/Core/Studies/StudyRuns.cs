@@ -71,6 +71,10 @@ public static class StudyRuns
     /// <summary>A number as it appears in a sweep value (0.001, 32), for sentences.</summary>
     public static string X(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
+    /// <summary>The caption of a figure whose lines are means over seeds without a band of their spread.</summary>
+    public static string MeanNote(ExperimentData e) =>
+        e.Runs.Map(r => r.Seed).Distinct().Count() is var n && n >= 2 ? $"mean over {n} seeds" : "single seed";
+
     /// <summary>"n = 3" for a sentence's parenthesis.</summary>
     public static string N(SampleSummary s) => $"n = {s.N.ToString(CultureInfo.InvariantCulture)}";
 }
