@@ -83,16 +83,16 @@ public abstract record StudyAnalysis
         public override string TypeName => "landscape";
     }
 
-    /// <summary>The declared variants the analysis reads, for validation.</summary>
-    public Seq<string> Variants => this switch
+    /// <summary>The declared variants the analysis reads, each with the YAML field that names it (for validation's paths).</summary>
+    public Seq<(string Field, string Variant)> VariantReferences => this switch
     {
-        ErrorVsBatch e => Seq(e.Bn, e.Gn),
-        AccuracyVsLearningRate a => Seq(a.Bn, a.NoBn),
-        StepsToBaseline s => Seq1(s.Baseline),
-        AccuracyBySetting s => s.Settings.Bind(x => x.Methods.Map(m => m.Variant)),
-        AccuracyVsWidth w => Seq(w.Full, w.BnOnly, w.OutputOnly),
-        Landscape l => Seq(l.Bn, l.NoBn, l.Noisy),
-        _ => Seq<string>(),
+        ErrorVsBatch x => Seq(("bn", x.Bn), ("gn", x.Gn)),
+        AccuracyVsLearningRate x => Seq(("bn", x.Bn), ("noBn", x.NoBn)),
+        StepsToBaseline x => Seq1(("baseline", x.Baseline)),
+        AccuracyBySetting x => x.Settings.Bind(s => s.Methods.Map(m => ($"settings.{s.Label}.{m.Method}", m.Variant))),
+        AccuracyVsWidth x => Seq(("full", x.Full), ("bnOnly", x.BnOnly), ("outputOnly", x.OutputOnly)),
+        Landscape x => Seq(("bn", x.Bn), ("noBn", x.NoBn), ("noisy", x.Noisy)),
+        _ => Seq<(string, string)>(),
     };
 
     /// <summary>The sweep label the analysis takes its x axis from, if it reads one.</summary>

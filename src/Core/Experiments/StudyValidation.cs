@@ -15,7 +15,7 @@ public static class StudyValidation
         if (study.Claim.Trim().Length == 0) problems.Add(new Problem(ProblemPath.Join(path, "claim"), "must state the paper's claim, with its numbers"));
         var analysisPath = ProblemPath.Join(path, "analysis");
         var declared = e.EffectiveVariants.Map(v => v.Name).Strict();
-        foreach (var (field, name) in Named(study.Analysis))
+        foreach (var (field, name) in study.Analysis.VariantReferences)
             if (!declared.Contains(name))
                 problems.Add(new Problem(ProblemPath.Join(analysisPath, field), Suggestions.Unknown("variant", name, declared)));
         foreach (var label in study.Analysis.SweepLabel)
@@ -43,16 +43,4 @@ public static class StudyValidation
             }
         return problems.Distinct().ToSeq().Strict();
     }
-
-    /// <summary>The analysis's variant references with the YAML field each came from.</summary>
-    static Seq<(string Field, string Name)> Named(StudyAnalysis a) => a switch
-    {
-        StudyAnalysis.ErrorVsBatch x => Seq(("bn", x.Bn), ("gn", x.Gn)),
-        StudyAnalysis.AccuracyVsLearningRate x => Seq(("bn", x.Bn), ("noBn", x.NoBn)),
-        StudyAnalysis.StepsToBaseline x => Seq1(("baseline", x.Baseline)),
-        StudyAnalysis.AccuracyBySetting x => x.Settings.Bind(s => s.Methods.Map(m => ($"settings.{s.Label}.{m.Method}", m.Variant))),
-        StudyAnalysis.AccuracyVsWidth x => Seq(("full", x.Full), ("bnOnly", x.BnOnly), ("outputOnly", x.OutputOnly)),
-        StudyAnalysis.Landscape x => Seq(("bn", x.Bn), ("noBn", x.NoBn), ("noisy", x.Noisy)),
-        _ => Seq<(string, string)>(),
-    };
 }

@@ -14,30 +14,31 @@ public static class ErrorVsBatchStudy
 {
     public static StudyReport Build(ExperimentData e, StudySpec spec, StudyAnalysis.ErrorVsBatch a)
     {
-        var lines = Declared(e).Map(v => (variant: v, style: Style(e, v), points: ByX(e, v, a.X))).Filter(l => !l.points.IsEmpty).Strict();
-        var figures = Figure(e, a, lines).ToSeq();
+        var lines = Lines(e, a.X);
+        var figures = Figure(e, lines).ToSeq();
         var table = new StudyTable("Test error (%) by batch size: mean [95% CI] over the complete seeds",
-            Seq1("batch") + lines.Map(l => l.variant),
-            Xs(e, a.X).Map(x => Seq1(X(x)) + lines.Map(l => l.points.Find(p => p.X == x).Bind(p => p.Summary).Map(ErrorCell).IfNone("–"))));
+            Seq1("batch") + lines.Map(l => l.Variant), RowsByX(e, a.X, lines, p => p.Summary.Map(ErrorCell).IfNone("–")));
         return new StudyReport(spec, Verdict(e, a), figures, Seq1(table));
     }
 
-    static string ErrorCell(SampleSummary s) =>
-        F((1 - s.Mean) * 100, 2) + s.Ci95.Map(i => $" [{F((1 - i.High) * 100, 2)}, {F((1 - i.Low) * 100, 2)}]").IfNone("");
+    static double ErrorPercent(double accuracy) => (1 - accuracy) * 100;
 
-    static Option<Figure> Figure(ExperimentData e, StudyAnalysis.ErrorVsBatch a, Seq<(string variant, int style, Seq<StudyRuns.AtX> points)> lines)
+    static string ErrorCell(SampleSummary s) =>
+        F(ErrorPercent(s.Mean), 2) + s.Ci95.Map(i => $" [{F(ErrorPercent(i.High), 2)}, {F(ErrorPercent(i.Low), 2)}]").IfNone("");
+
+    static Option<Figure> Figure(ExperimentData e, Seq<StudyRuns.Line> lines)
     {
-        var summarised = lines.Map(l => (l.variant, l.style, points: Summarised(l.points))).Filter(l => !l.points.IsEmpty).Strict();
-        if (summarised.IsEmpty) return None;
-        var errors = summarised.SelectMany(l => l.points.SelectMany(p => p.Extent)).Select(acc => (1 - acc) * 100).ToArray();
-        var xs = summarised.SelectMany(l => l.points.Select(p => p.X)).Distinct().OrderBy(x => x).ToSeq().Strict();
+        var drawn = lines.Filter(l => !l.Done.IsEmpty).Strict();
+        if (drawn.IsEmpty) return None;
+        var errors = drawn.SelectMany(l => l.Done.SelectMany(p => p.Extent)).Select(ErrorPercent).ToArray();
+        var xs = drawn.SelectMany(l => l.Done.Select(p => p.X)).Distinct().OrderBy(x => x).ToSeq().Strict();
         var seeds = e.Runs.Map(r => r.Seed).Distinct().Count;
         return new Chart("study-error-vs-batch",
             "Test error vs batch size, per normalization (after Wu & He 2018, Fig. 1)",
             LogAxisOver("batch size (images per batch, log scale)", xs),
             Axis.Nice("test error (%)", errors.Min(), errors.Max()),
-            summarised.Map(l => new Series(l.variant, l.points.Map(p => (p.X, (1 - p.S.Mean) * 100)).Strict(), l.style)),
-            summarised.Map(l => new Band(l.variant, l.points.Choose(p => p.S.Ci95.Map(i => (p.X, (1 - i.High) * 100, (1 - i.Low) * 100))).Strict(), l.style)),
+            drawn.Map(l => l.Mean(ErrorPercent)),
+            drawn.Map(l => l.Ci(ErrorPercent)),
             Some(seeds >= 2 ? $"mean of {seeds} seeds per point; band: 95% confidence interval of the mean (Student t)" : "one seed per point"));
     }
 

@@ -15,32 +15,30 @@ public static class LearningRateStudy
 {
     public static StudyReport Build(ExperimentData e, StudySpec spec, StudyAnalysis.AccuracyVsLearningRate a)
     {
-        var lines = Declared(e).Map(v => (variant: v, style: Style(e, v), points: ByX(e, v, a.X))).Filter(l => !l.points.IsEmpty).Strict();
+        var lines = Lines(e, a.X);
         var table = new StudyTable("Final test accuracy by learning rate: mean [95% CI] over the complete seeds; diverged runs counted",
-            Seq1("learning rate") + lines.Map(l => l.variant),
-            Xs(e, a.X).Map(x => Seq1(X(x)) + lines.Map(l => l.points.Find(p => p.X == x).Map(Cell).IfNone("–"))));
+            Seq1("learning rate") + lines.Map(l => l.Variant), RowsByX(e, a.X, lines, Cell));
         return new StudyReport(spec, Verdict(e, a), Figure(e, lines).ToSeq(), Seq1(table));
     }
 
     static string Cell(StudyRuns.AtX p) =>
         p.Summary.Map(Acc).IfNone("–") + (p.Diverged > 0 ? $" ({p.Diverged} of {p.Runs.Count} diverged)" : "");
 
-    static Option<Figure> Figure(ExperimentData e, Seq<(string variant, int style, Seq<StudyRuns.AtX> points)> lines)
+    static Option<Figure> Figure(ExperimentData e, Seq<StudyRuns.Line> lines)
     {
-        var xs = lines.Bind(l => l.points.Map(p => p.X)).Distinct().OrderBy(x => x).ToSeq().Strict();
-        var done = lines.Map(l => (l.variant, l.style, points: Summarised(l.points))).Strict();
-        var values = done.SelectMany(l => l.points.SelectMany(p => p.Extent)).ToArray();
+        var xs = lines.Bind(l => l.Points.Map(p => p.X)).Distinct().OrderBy(x => x).ToSeq().Strict();
+        var values = lines.SelectMany(l => l.Done.SelectMany(p => p.Extent)).ToArray();
         if (xs.IsEmpty || values.Length == 0) return None;
         var y = Axis.Nice("final test accuracy (fraction correct)", Math.Min(values.Min(), 0.1), values.Max());
-        var diverged = lines.Map(l => new Series($"{l.variant}: diverged", l.points.Filter(p => p.Diverged > 0).Map(p => (p.X, y.Min)), l.style, LineWeight.MarksOnly))
+        var diverged = lines.Map(l => new Series($"{l.Variant}: diverged", l.Points.Filter(p => p.Diverged > 0).Map(p => (p.X, y.Min)), l.Style, LineWeight.MarksOnly))
             .Filter(s => !s.Points.IsEmpty);
         var seeds = e.Runs.Map(r => r.Seed).Distinct().Count;
         return new Chart("study-accuracy-vs-lr",
             "Final test accuracy vs learning rate, with and without BN (after Bjorck et al. 2018)",
             Axis.NiceLog("learning rate (log scale)", xs.Min(), xs.Max()),
             y,
-            done.Filter(l => !l.points.IsEmpty).Map(l => new Series(l.variant, l.points.Map(p => (p.X, p.S.Mean)).Strict(), l.style)) + diverged,
-            done.Map(l => new Band(l.variant, l.points.Choose(p => p.S.Ci95.Map(i => (p.X, i.Low, i.High))).Strict(), l.style)),
+            lines.Filter(l => !l.Done.IsEmpty).Map(l => l.Mean(v => v)) + diverged,
+            lines.Map(l => l.Ci(v => v)),
             Some((seeds >= 2 ? $"mean of the complete seeds ({seeds} per point); band: 95% CI" : "one seed per point")
                  + "; asterisks at the bottom: learning rates at which a run diverged (loss NaN or infinite), not averaged in"));
     }

@@ -25,6 +25,29 @@ public static class StudyRuns
         public IEnumerable<double> Extent => S.Ci95.Match(i => new[] { S.Mean, i.Low, i.High }, () => new[] { S.Mean });
     }
 
+    /// <summary>
+    /// One line of a study over a sweep axis: a declared variant, its style, its run variants by x. <see cref="Mean"/> and
+    /// <see cref="Ci"/> draw it, through <c>y</c> (identity for accuracy, <c>(1 − acc)·100</c> for error in %, whose
+    /// interval ends swap — the band takes the smaller end as its low).
+    /// </summary>
+    public sealed record Line(string Variant, int Style, Seq<AtX> Points)
+    {
+        public Seq<Point> Done => Summarised(Points);
+
+        public Series Mean(Func<double, double> y) => new(Variant, Done.Map(p => (p.X, y(p.S.Mean))).Strict(), Style);
+
+        public Band Ci(Func<double, double> y) =>
+            new(Variant, Done.Choose(p => p.S.Ci95.Map(i => (p.X, Math.Min(y(i.Low), y(i.High)), Math.Max(y(i.Low), y(i.High))))).Strict(), Style);
+    }
+
+    /// <summary>A line per declared variant that has run variants on the axis labelled <paramref name="label"/>.</summary>
+    public static Seq<Line> Lines(ExperimentData e, string label) =>
+        Declared(e).Map(v => new Line(v, Style(e, v), ByX(e, v, label))).Filter(l => !l.Points.IsEmpty).Strict();
+
+    /// <summary>A study table's rows: one per x that was run, one cell per line (– where the line has no run there).</summary>
+    public static Seq<Seq<string>> RowsByX(ExperimentData e, string label, Seq<Line> lines, Func<AtX, string> cell) =>
+        Xs(e, label).Map(x => Seq1(X(x)) + lines.Map(l => l.Points.Find(p => p.X == x).Map(cell).IfNone("–"))).Strict();
+
     /// <summary>The points of a line that have complete seeds.</summary>
     public static Seq<Point> Summarised(Seq<AtX> points) =>
         points.Choose(p => p.Summary.Map(s => new Point(p.X, s))).Strict();

@@ -16,12 +16,10 @@ public static class WidthStudy
 
     public static StudyReport Build(ExperimentData e, StudySpec spec, StudyAnalysis.AccuracyVsWidth a)
     {
-        var lines = Declared(e).Map(v => (variant: v, style: Style(e, v), points: ByX(e, v, a.X))).Filter(l => !l.points.IsEmpty).Strict();
-        var xs = Xs(e, a.X);
+        var lines = Lines(e, a.X);
         var table = new StudyTable($"Final test accuracy, mean [95% CI], and trainable parameters by {a.X}",
-            Seq1(a.X) + lines.Map(l => l.variant),
-            xs.Map(x => Seq1(X(x)) + lines.Map(l => l.points.Find(p => p.X == x).Map(Cell).IfNone("–"))));
-        return new StudyReport(spec, Verdict(e, a), Figure(e, a, lines, xs).ToSeq(), Seq1(table));
+            Seq1(a.X) + lines.Map(l => l.Variant), RowsByX(e, a.X, lines, Cell));
+        return new StudyReport(spec, Verdict(e, a), Figure(e, a, lines, Xs(e, a.X)).ToSeq(), Seq1(table));
     }
 
     static Option<long> Trainable(StudyRuns.AtX p) => p.Runs.Choose(r => r.Summary.Bind(s => s.TrainableParams)).HeadOrNone();
@@ -29,19 +27,19 @@ public static class WidthStudy
     static string Cell(StudyRuns.AtX p) =>
         p.Summary.Map(Acc).IfNone("–") + Trainable(p).Map(t => $" · {t.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} trainable").IfNone("");
 
-    static Option<Figure> Figure(ExperimentData e, StudyAnalysis.AccuracyVsWidth a, Seq<(string variant, int style, Seq<StudyRuns.AtX> points)> lines, Seq<double> xs)
+    static Option<Figure> Figure(ExperimentData e, StudyAnalysis.AccuracyVsWidth a, Seq<StudyRuns.Line> lines, Seq<double> xs)
     {
-        var done = lines.Map(l => (l.variant, l.style, points: Summarised(l.points))).Filter(l => !l.points.IsEmpty).Strict();
-        if (done.IsEmpty) return None;
-        var values = done.SelectMany(l => l.points.SelectMany(p => p.Extent)).Append(a.Chance).ToArray();
+        var drawn = lines.Filter(l => !l.Done.IsEmpty).Strict();
+        if (drawn.IsEmpty) return None;
+        var values = drawn.SelectMany(l => l.Done.SelectMany(p => p.Extent)).Append(a.Chance).ToArray();
         var chance = new Series($"chance ({F(a.Chance, 2)})", Seq((xs.Min(), a.Chance), (xs.Max(), a.Chance)), VariantStyles.ReferenceStyle, LineWeight.Secondary);
         var seeds = e.Runs.Map(r => r.Seed).Distinct().Count;
         return new Chart($"study-accuracy-vs-{a.X}",
             $"Final test accuracy vs width ({a.X}), by what trains (after Frankle, Schwab & Morcos 2020)",
             LogAxisOver($"width: {a.X} (log scale)", xs),
             Axis.Nice(AxisLabels.TestAccuracy, Math.Max(0, values.Min()), Math.Min(1, values.Max())),
-            done.Map(l => new Series(l.variant, l.points.Map(p => (p.X, p.S.Mean)).Strict(), l.style)) + Seq1(chance),
-            done.Map(l => new Band(l.variant, l.points.Choose(p => p.S.Ci95.Map(i => (p.X, i.Low, i.High))).Strict(), l.style)),
+            drawn.Map(l => l.Mean(v => v)) + Seq1(chance),
+            drawn.Map(l => l.Ci(v => v)),
             Some(seeds >= 2 ? $"mean of {seeds} seeds per point; band: 95% CI of the mean" : "one seed per point"));
     }
 
